@@ -1,0 +1,96 @@
+using System.Numerics.Tensors;
+using Microsoft.ML.Autoencoders.Kernels;
+
+namespace Microsoft.ML.Autoencoders.Layers;
+
+/// <summary>
+/// A fully connected layer y = f(x W + b) over a batch of rows. W (inputs x outputs, row-major) and b live in
+/// the network's flat parameter vector at <see cref="WeightOffset"/> and <see cref="BiasOffset"/>.
+/// </summary>
+internal sealed class DenseLayer
+{
+    public DenseLayer(int inputSize, int outputSize, Activation activation, int weightOffset)
+    {
+        InputSize = inputSize;
+        OutputSize = outputSize;
+        Activation = activation;
+        WeightOffset = weightOffset;
+        BiasOffset = weightOffset + inputSize * outputSize;
+    }
+
+    public int InputSize { get; }
+
+    public int OutputSize { get; }
+
+    public Activation Activation { get; }
+
+    public int WeightOffset { get; }
+
+    public int BiasOffset { get; }
+
+    /// <summary>Weights and biases together.</summary>
+    public int ParameterCount => InputSize * OutputSize + OutputSize;
+
+    public ReadOnlySpan<float> Weights(ReadOnlySpan<float> parameters) => parameters.Slice(WeightOffset, InputSize * OutputSize);
+
+    public ReadOnlySpan<float> Bias(ReadOnlySpan<float> parameters) => parameters.Slice(BiasOffset, OutputSize);
+
+    /// <summary>
+    /// output = f(input W + b) for <paramref name="rows"/> rows. When <paramref name="preActivation"/> is not
+    /// empty it receives input W + b (the backward pass of some activations and losses needs it); otherwise
+    /// bias and activation are fused into the multiply.
+    /// </summary>
+    public void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, int rows, Span<float> output, Span<float> preActivation)
+    {
+        int size = rows * OutputSize;
+        if (preActivation.IsEmpty)
+        {
+            Gemm.Multiply(rows, OutputSize, InputSize, input, false, Weights(parameters), false, output[..size], Bias(parameters), Activation);
+        }
+        else
+        {
+            Gemm.Multiply(rows, OutputSize, InputSize, input, false, Weights(parameters), false, preActivation[..size], Bias(parameters));
+            preActivation[..size].CopyTo(output);
+            ActivationKernels.Apply(Activation, output[..size]);
+        }
+    }
+
+    /// <summary>
+    /// Backpropagates through the layer. <paramref name="gradient"/> holds dL/d(output) on entry, or dL/d(pre-activation)
+    /// when <paramref name="gradientIsPreActivation"/>, and is overwritten with dL/d(pre-activation). Writes dL/dW and dL/db
+    /// into <paramref name="parameterGradients"/> and, unless <paramref name="inputGradient"/> is empty, dL/d(input).
+    /// </summary>
+    public void Backward(
+        ReadOnlySpan<float> parameters,
+        ReadOnlySpan<float> input,
+        ReadOnlySpan<float> output,
+        ReadOnlySpan<float> preActivation,
+        int rows,
+        Span<float> gradient,
+        bool gradientIsPreActivation,
+        Span<float> parameterGradients,
+        Span<float> inputGradient)
+    {
+        int size = rows * OutputSize;
+        Span<float> delta = gradient[..size];
+        if (!gradientIsPreActivation)
+        {
+            ActivationKernels.Backward(Activation, output[..size], preActivation.IsEmpty ? default : preActivation[..size], delta);
+        }
+
+        Span<float> weightGradient = parameterGradients.Slice(WeightOffset, InputSize * OutputSize);
+        Gemm.Multiply(InputSize, OutputSize, rows, input[..(rows * InputSize)], true, delta, false, weightGradient);
+
+        Span<float> biasGradient = parameterGradients.Slice(BiasOffset, OutputSize);
+        delta[..OutputSize].CopyTo(biasGradient);
+        for (int r = 1; r < rows; r++)
+        {
+            TensorPrimitives.Add(biasGradient, delta.Slice(r * OutputSize, OutputSize), biasGradient);
+        }
+
+        if (!inputGradient.IsEmpty)
+        {
+            Gemm.Multiply(rows, InputSize, OutputSize, delta, false, Weights(parameters), true, inputGradient[..(rows * InputSize)]);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+using System.Collections.Concurrent;
+using System.Numerics.Tensors;
+using Microsoft.ML.Autoencoders.Networks;
+
+namespace Microsoft.ML.Autoencoders;
+
+/// <summary>
+/// A trained autoencoder: immutable, and safe to use from many threads at once. Every method works on a batch of
+/// rows (row-major, <see cref="InputSize"/> values per row) with one matrix multiply per layer.
+/// </summary>
+public sealed class AutoencoderModel
+{
+    private const int ChunkRows = 1024;
+
+    private readonly float[] _parameters;
+    private readonly DenseNetwork _network;
+    private readonly ConcurrentBag<NetworkWorkspace> _workspaces = new();
+
+    internal AutoencoderModel(AutoencoderArchitecture architecture, float[] parameters)
+    {
+        _network = new DenseNetwork(architecture);
+        if (parameters.Length != _network.ParameterCount)
+        {
+            throw new ArgumentException($"The network {architecture} has {_network.ParameterCount} parameters, not {parameters.Length}.", nameof(parameters));
+        }
+
+        _parameters = parameters;
+        Architecture = architecture;
+    }
+
+    /// <summary>The network's layer sizes and activations.</summary>
+    public AutoencoderArchitecture Architecture { get; }
+
+    /// <summary>Features per input row.</summary>
+    public int InputSize => Architecture.InputSize;
+
+    /// <summary>Values per code.</summary>
+    public int CodeSize => Architecture.CodeSize;
+
+    /// <summary>The weights and biases, layer after layer (weights inputs x outputs row-major, then biases).</summary>
+    internal ReadOnlySpan<float> Parameters => _parameters;
+
+    /// <summary>Writes the code of each row of <paramref name="inputs"/> into <paramref name="codes"/> (<see cref="CodeSize"/> values per row).</summary>
+    public void Encode(ReadOnlySpan<float> inputs, Span<float> codes) => Run(inputs, codes, default, default, default);
+
+    /// <summary>Writes the reconstruction of each row of <paramref name="inputs"/> into <paramref name="reconstructions"/>.</summary>
+    public void Reconstruct(ReadOnlySpan<float> inputs, Span<float> reconstructions) => Run(inputs, default, reconstructions, default, default);
+
+    /// <summary>
+    /// Writes each row's anomaly score, the mean squared reconstruction error (higher is more anomalous), into
+    /// <paramref name="scores"/>, and, unless it is empty, each feature's squared error into <paramref name="featureErrors"/>.
+    /// A row holding NaN or an infinity scores NaN.
+    /// </summary>
+    public void Score(ReadOnlySpan<float> inputs, Span<float> scores, Span<float> featureErrors = default) =>
+        Run(inputs, default, default, scores, featureErrors);
+
+    /// <summary>Encodes every row of <paramref name="inputs"/>.</summary>
+    public FeatureMatrix Encode(FeatureMatrix inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var codes = new float[inputs.RowCount * CodeSize];
+        Encode(inputs.Values, codes);
+        return new FeatureMatrix(codes, CodeSize);
+    }
+
+    /// <summary>Reconstructs every row of <paramref name="inputs"/>.</summary>
+    public FeatureMatrix Reconstruct(FeatureMatrix inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var reconstructions = new float[inputs.RowCount * InputSize];
+        Reconstruct(inputs.Values, reconstructions);
+        return new FeatureMatrix(reconstructions, InputSize);
+    }
+
+    /// <summary>Scores every row of <paramref name="inputs"/>: one mean squared reconstruction error per row.</summary>
+    public float[] Score(FeatureMatrix inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var scores = new float[inputs.RowCount];
+        Score(inputs.Values, scores);
+        return scores;
+    }
+
+    /// <summary>
+    /// One pass over <paramref name="inputs"/> that fills whichever of the outputs are not empty: codes
+    /// (<see cref="CodeSize"/> per row), reconstructions and feature errors (<see cref="InputSize"/> per row) and scores (one per row).
+    /// </summary>
+    /// <exception cref="ArgumentException">An input or output length does not match the row count.</exception>
+    public void Run(ReadOnlySpan<float> inputs, Span<float> codes, Span<float> reconstructions, Span<float> scores, Span<float> featureErrors)
+    {
+        int rows = RowCount(inputs);
+        CheckLength(codes, rows * CodeSize, nameof(codes));
+        CheckLength(reconstructions, rows * InputSize, nameof(reconstructions));
+        CheckLength(scores, rows, nameof(scores));
+        CheckLength(featureErrors, rows * InputSize, nameof(featureErrors));
+        bool decode = !reconstructions.IsEmpty || !scores.IsEmpty || !featureErrors.IsEmpty;
+        int layerCount = decode ? _network.Layers.Count : _network.CodeLayer + 1;
+
+        NetworkWorkspace workspace = RentWorkspace();
+        try
+        {
+            for (int start = 0; start < rows; start += ChunkRows)
+            {
+                int count = Math.Min(ChunkRows, rows - start);
+                ReadOnlySpan<float> x = inputs.Slice(start * InputSize, count * InputSize);
+                _network.Forward(_parameters, x, count, workspace, layerCount);
+                if (!codes.IsEmpty)
+                {
+                    workspace.Outputs[_network.CodeLayer][..(count * CodeSize)].CopyTo(codes.Slice(start * CodeSize));
+                }
+
+                if (!decode)
+                {
+                    continue;
+                }
+
+                Span<float> y = workspace.Outputs[_network.Layers.Count - 1][..(count * InputSize)];
+                if (!reconstructions.IsEmpty)
+                {
+                    y.CopyTo(reconstructions.Slice(start * InputSize));
+                }
+
+                if (!scores.IsEmpty || !featureErrors.IsEmpty)
+                {
+                    ScoreChunk(x, y, count, scores.IsEmpty ? default : scores.Slice(start, count), featureErrors.IsEmpty ? default : featureErrors.Slice(start * InputSize, count * InputSize));
+                }
+            }
+        }
+        finally
+        {
+            _workspaces.Add(workspace);
+        }
+    }
+
+    private void ScoreChunk(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int rows, Span<float> scores, Span<float> featureErrors)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> xr = x.Slice(r * InputSize, InputSize);
+            ReadOnlySpan<float> yr = y.Slice(r * InputSize, InputSize);
+            if (!scores.IsEmpty)
+            {
+                float distance = TensorPrimitives.Distance(xr, yr);
+                scores[r] = distance * distance / InputSize;
+            }
+
+            if (!featureErrors.IsEmpty)
+            {
+                Span<float> errors = featureErrors.Slice(r * InputSize, InputSize);
+                TensorPrimitives.Subtract(xr, yr, errors);
+                TensorPrimitives.Multiply(errors, errors, errors);
+            }
+        }
+    }
+
+    /// <summary>Writes the model to <paramref name="stream"/> in the versioned binary format.</summary>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Models.ModelFile.Write(this, stream);
+    }
+
+    /// <summary>Writes the model to <paramref name="path"/> atomically: to a temporary file beside it, then renamed over it.</summary>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string temporary = path + ".tmp-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                Save(stream);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Reads a model written by <see cref="Save(Stream)"/>.</summary>
+    /// <exception cref="InvalidDataException">The stream is not a model file, is damaged, or was written by a newer format version.</exception>
+    public static AutoencoderModel Load(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return Models.ModelFile.Read(stream);
+    }
+
+    /// <summary>Reads a model file written by <see cref="Save(string)"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is not a model file, is damaged, or was written by a newer format version.</exception>
+    public static AutoencoderModel Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = File.OpenRead(path);
+        return Load(stream);
+    }
+
+    private int RowCount(ReadOnlySpan<float> inputs)
+    {
+        if (inputs.Length % InputSize != 0)
+        {
+            throw new ArgumentException($"The {inputs.Length} input values do not split into rows of {InputSize} features; expected a multiple of {InputSize}.", nameof(inputs));
+        }
+
+        return inputs.Length / InputSize;
+    }
+
+    private static void CheckLength(Span<float> output, int expected, string name)
+    {
+        if (!output.IsEmpty && output.Length != expected)
+        {
+            throw new ArgumentException($"{name} has {output.Length} values; expected {expected} for these rows (or empty to skip it).", name);
+        }
+    }
+
+    private NetworkWorkspace RentWorkspace() =>
+        _workspaces.TryTake(out NetworkWorkspace? workspace) ? workspace : new NetworkWorkspace(_network, ChunkRows, keepLogits: false, forTraining: false);
+}

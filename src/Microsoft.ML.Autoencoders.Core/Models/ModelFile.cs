@@ -1,0 +1,268 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Text;
+
+namespace Microsoft.ML.Autoencoders.Models;
+
+/// <summary>
+/// The versioned binary format of an <see cref="AutoencoderModel"/>, little-endian:
+/// a 24-byte header (magic "MLAE", format version, model kind, payload length, CRC-32C of the payload),
+/// then the payload (architecture, then every parameter). Readers refuse, by name and version, what they
+/// cannot read, and never trust a length before checking it against the bytes actually present.
+/// </summary>
+internal static class ModelFile
+{
+    /// <summary>The format version this library writes, and the newest it reads.</summary>
+    public const int CurrentVersion = 1;
+
+    private const int HeaderSize = 24;
+    private const int DenseAutoencoderKind = 1;
+    private const int MaxLayerCount = 1024;
+    private static ReadOnlySpan<byte> Magic => "MLAE"u8;
+
+    public static void Write(AutoencoderModel model, Stream stream)
+    {
+        byte[] payload = WritePayload(model);
+        Span<byte> header = stackalloc byte[HeaderSize];
+        Magic.CopyTo(header);
+        BinaryPrimitives.WriteInt32LittleEndian(header[4..], CurrentVersion);
+        BinaryPrimitives.WriteInt32LittleEndian(header[8..], DenseAutoencoderKind);
+        BinaryPrimitives.WriteInt64LittleEndian(header[12..], payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], Crc32C(payload));
+        stream.Write(header);
+        stream.Write(payload);
+    }
+
+    public static AutoencoderModel Read(Stream stream)
+    {
+        Span<byte> header = stackalloc byte[HeaderSize];
+        int headerRead = stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false);
+        if (headerRead < HeaderSize || !header[..4].SequenceEqual(Magic))
+        {
+            throw new InvalidDataException("This is not an autoencoder model file: it does not start with the 24-byte header whose magic is \"MLAE\".");
+        }
+
+        int version = BinaryPrimitives.ReadInt32LittleEndian(header[4..]);
+        if (version < 1 || version > CurrentVersion)
+        {
+            throw new InvalidDataException($"The model file has format version {version}; Microsoft.ML.Autoencoders {typeof(ModelFile).Assembly.GetName().Version} reads format versions 1 to {CurrentVersion}. A newer version of the library wrote it: upgrade to load it.");
+        }
+
+        int kind = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
+        if (kind != DenseAutoencoderKind)
+        {
+            throw new InvalidDataException($"The model file holds a model of kind {kind}; this library reads kind {DenseAutoencoderKind} (dense autoencoder) at format version {version}.");
+        }
+
+        long length = BinaryPrimitives.ReadInt64LittleEndian(header[12..]);
+        uint checksum = BinaryPrimitives.ReadUInt32LittleEndian(header[20..]);
+        byte[] payload = ReadPayload(stream, length);
+        if (Crc32C(payload) != checksum)
+        {
+            throw new InvalidDataException("The model file is damaged: its payload does not match the checksum in its header.");
+        }
+
+        return ParsePayload(payload);
+    }
+
+    private static byte[] ReadPayload(Stream stream, long length)
+    {
+        if (length < 0 || length > Array.MaxLength || stream.CanSeek && length > stream.Length - stream.Position)
+        {
+            throw new InvalidDataException($"The model file's header announces a payload of {length} bytes, more than the file holds.");
+        }
+
+        // Grow the buffer only as bytes arrive, so an absurd length in a non-seekable stream costs no memory.
+        using var buffer = new MemoryStream();
+        byte[] chunk = new byte[81920];
+        long remaining = length;
+        while (remaining > 0)
+        {
+            int read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, remaining));
+            if (read == 0)
+            {
+                throw new InvalidDataException($"The model file is truncated: its header announces a payload of {length} bytes, but only {length - remaining} follow.");
+            }
+
+            buffer.Write(chunk, 0, read);
+            remaining -= read;
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static byte[] WritePayload(AutoencoderModel model)
+    {
+        AutoencoderArchitecture a = model.Architecture;
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(a.InputSize);
+            writer.Write(a.CodeSize);
+            WriteSizes(writer, a.EncoderHiddenSizes);
+            WriteSizes(writer, a.DecoderHiddenSizes);
+            writer.Write((int)a.HiddenActivation);
+            writer.Write((int)a.CodeActivation);
+            writer.Write((int)a.OutputActivation);
+            ReadOnlySpan<float> parameters = model.Parameters;
+            writer.Write(parameters.Length);
+            foreach (float value in parameters)
+            {
+                writer.Write(value);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static AutoencoderModel ParsePayload(byte[] payload)
+    {
+        var reader = new PayloadReader(payload);
+        int inputSize = reader.ReadPositive("input size");
+        int codeSize = reader.ReadPositive("code size");
+        int[] encoder = reader.ReadSizes("encoder hidden sizes");
+        int[] decoder = reader.ReadSizes("decoder hidden sizes");
+        Activation hidden = reader.ReadActivation("hidden activation");
+        Activation code = reader.ReadActivation("code activation");
+        Activation output = reader.ReadActivation("output activation");
+        var architecture = new AutoencoderArchitecture(inputSize, encoder, codeSize, decoder, hidden, code, output);
+
+        long expected = ParameterCount(architecture);
+        int count = reader.ReadInt32("parameter count");
+        if (count != expected)
+        {
+            throw new InvalidDataException($"The model file's parameter count is {count}; the network {architecture} it describes has {expected}.");
+        }
+
+        float[] parameters = reader.ReadFloats(count, "parameters");
+        int nonFinite = FeatureMatrix.NonFiniteIndex(parameters);
+        if (nonFinite >= 0)
+        {
+            throw new InvalidDataException($"The model file's parameter {nonFinite} is {parameters[nonFinite]}; every parameter must be finite.");
+        }
+
+        reader.ExpectEnd();
+        return new AutoencoderModel(architecture, parameters);
+    }
+
+    private static long ParameterCount(AutoencoderArchitecture architecture)
+    {
+        IReadOnlyList<int> sizes = architecture.LayerSizes;
+        long count = 0;
+        for (int i = 0; i + 1 < sizes.Count; i++)
+        {
+            count += (long)sizes[i] * sizes[i + 1] + sizes[i + 1];
+        }
+
+        return count;
+    }
+
+    private static void WriteSizes(BinaryWriter writer, IReadOnlyList<int> sizes)
+    {
+        writer.Write(sizes.Count);
+        foreach (int size in sizes)
+        {
+            writer.Write(size);
+        }
+    }
+
+    private static uint Crc32C(ReadOnlySpan<byte> data)
+    {
+        uint crc = uint.MaxValue;
+        int i = 0;
+        for (; i + 8 <= data.Length; i += 8)
+        {
+            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data[i..]));
+        }
+
+        for (; i < data.Length; i++)
+        {
+            crc = BitOperations.Crc32C(crc, data[i]);
+        }
+
+        return ~crc;
+    }
+
+    /// <summary>Reads the payload's fields, checking each against the bytes left and the range it must lie in.</summary>
+    private ref struct PayloadReader(ReadOnlySpan<byte> payload)
+    {
+        private readonly ReadOnlySpan<byte> _payload = payload;
+        private int _position;
+
+        public int ReadInt32(string field)
+        {
+            if (_payload.Length - _position < 4)
+            {
+                throw new InvalidDataException($"The model file ends inside its {field}.");
+            }
+
+            int value = BinaryPrimitives.ReadInt32LittleEndian(_payload[_position..]);
+            _position += 4;
+            return value;
+        }
+
+        public int ReadPositive(string field)
+        {
+            int value = ReadInt32(field);
+            if (value <= 0)
+            {
+                throw new InvalidDataException($"The model file's {field} is {value}; it must be positive.");
+            }
+
+            return value;
+        }
+
+        public int[] ReadSizes(string field)
+        {
+            int count = ReadInt32(field);
+            if (count < 0 || count > MaxLayerCount || count > (_payload.Length - _position) / 4)
+            {
+                throw new InvalidDataException($"The model file's {field} count is {count}; expected 0 to {MaxLayerCount}, within the file.");
+            }
+
+            var sizes = new int[count];
+            for (int i = 0; i < count; i++)
+            {
+                sizes[i] = ReadPositive(field);
+            }
+
+            return sizes;
+        }
+
+        public Activation ReadActivation(string field)
+        {
+            int value = ReadInt32(field);
+            if (!Enum.IsDefined((Activation)value))
+            {
+                throw new InvalidDataException($"The model file's {field} is {value}, not a known activation (0 to {Enum.GetValues<Activation>().Length - 1}).");
+            }
+
+            return (Activation)value;
+        }
+
+        public float[] ReadFloats(int count, string field)
+        {
+            if ((long)count * 4 > _payload.Length - _position)
+            {
+                throw new InvalidDataException($"The model file ends inside its {field}: {count} values announced, {(_payload.Length - _position) / 4} present.");
+            }
+
+            var values = new float[count];
+            for (int i = 0; i < count; i++)
+            {
+                values[i] = BinaryPrimitives.ReadSingleLittleEndian(_payload[(_position + i * 4)..]);
+            }
+
+            _position += count * 4;
+            return values;
+        }
+
+        public readonly void ExpectEnd()
+        {
+            if (_position != _payload.Length)
+            {
+                throw new InvalidDataException($"The model file has {_payload.Length - _position} unexpected bytes after its parameters.");
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+namespace Microsoft.ML.Autoencoders;
+
+/// <summary>
+/// The shape of a fully connected autoencoder: input, encoder hidden layers, code, decoder hidden layers,
+/// reconstruction. Sizes need not be symmetric.
+/// </summary>
+public sealed class AutoencoderArchitecture
+{
+    /// <summary>Defines an autoencoder; the decoder mirrors the encoder when <paramref name="decoderHiddenSizes"/> is null.</summary>
+    /// <param name="inputSize">Features per row, and so the size of the reconstruction.</param>
+    /// <param name="encoderHiddenSizes">Sizes of the encoder's hidden layers, input side first; may be empty.</param>
+    /// <param name="codeSize">Size of the code (the bottleneck).</param>
+    /// <param name="decoderHiddenSizes">Sizes of the decoder's hidden layers, code side first; null mirrors the encoder.</param>
+    /// <param name="hiddenActivation">Activation of every hidden layer.</param>
+    /// <param name="codeActivation">Activation of the code layer.</param>
+    /// <param name="outputActivation">Activation of the reconstruction: <see cref="Activation.Sigmoid"/> for data in [0, 1], <see cref="Activation.Identity"/> for standardized data.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is zero or negative, or an activation is unknown.</exception>
+    public AutoencoderArchitecture(
+        int inputSize,
+        IReadOnlyList<int> encoderHiddenSizes,
+        int codeSize,
+        IReadOnlyList<int>? decoderHiddenSizes = null,
+        Activation hiddenActivation = Activation.Relu,
+        Activation codeActivation = Activation.Identity,
+        Activation outputActivation = Activation.Identity)
+    {
+        ArgumentNullException.ThrowIfNull(encoderHiddenSizes);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(codeSize);
+        decoderHiddenSizes ??= encoderHiddenSizes.Reverse().ToArray();
+        CheckSizes(encoderHiddenSizes, nameof(encoderHiddenSizes));
+        CheckSizes(decoderHiddenSizes, nameof(decoderHiddenSizes));
+        CheckActivation(hiddenActivation, nameof(hiddenActivation));
+        CheckActivation(codeActivation, nameof(codeActivation));
+        CheckActivation(outputActivation, nameof(outputActivation));
+
+        InputSize = inputSize;
+        EncoderHiddenSizes = encoderHiddenSizes.ToArray();
+        CodeSize = codeSize;
+        DecoderHiddenSizes = decoderHiddenSizes.ToArray();
+        HiddenActivation = hiddenActivation;
+        CodeActivation = codeActivation;
+        OutputActivation = outputActivation;
+    }
+
+    /// <summary>Features per row.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Sizes of the encoder's hidden layers, input side first.</summary>
+    public IReadOnlyList<int> EncoderHiddenSizes { get; }
+
+    /// <summary>Size of the code.</summary>
+    public int CodeSize { get; }
+
+    /// <summary>Sizes of the decoder's hidden layers, code side first.</summary>
+    public IReadOnlyList<int> DecoderHiddenSizes { get; }
+
+    /// <summary>Activation of every hidden layer.</summary>
+    public Activation HiddenActivation { get; }
+
+    /// <summary>Activation of the code layer.</summary>
+    public Activation CodeActivation { get; }
+
+    /// <summary>Activation of the reconstruction.</summary>
+    public Activation OutputActivation { get; }
+
+    /// <summary>Every layer's width from input to reconstruction, e.g. 784, 256, 64, 256, 784.</summary>
+    public IReadOnlyList<int> LayerSizes =>
+        [InputSize, .. EncoderHiddenSizes, CodeSize, .. DecoderHiddenSizes, InputSize];
+
+    /// <summary>The number of dense layers; the first <see cref="EncoderLayerCount"/> of them form the encoder.</summary>
+    public int LayerCount => EncoderHiddenSizes.Count + DecoderHiddenSizes.Count + 2;
+
+    /// <summary>The number of dense layers from the input to the code, the code layer included.</summary>
+    public int EncoderLayerCount => EncoderHiddenSizes.Count + 1;
+
+    /// <summary>The activation of dense layer <paramref name="layer"/> (0 is the first encoder layer).</summary>
+    public Activation ActivationOf(int layer) =>
+        layer == EncoderLayerCount - 1 ? CodeActivation
+        : layer == LayerCount - 1 ? OutputActivation
+        : HiddenActivation;
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"{string.Join("-", LayerSizes)} (hidden {HiddenActivation}, code {CodeActivation}, output {OutputActivation})";
+
+    private static void CheckSizes(IReadOnlyList<int> sizes, string name)
+    {
+        for (int i = 0; i < sizes.Count; i++)
+        {
+            if (sizes[i] <= 0)
+            {
+                throw new ArgumentOutOfRangeException(name, sizes[i], $"Layer {i} of {name} has size {sizes[i]}; every layer size must be positive.");
+            }
+        }
+    }
+
+    private static void CheckActivation(Activation activation, string name)
+    {
+        if (!Enum.IsDefined(activation))
+        {
+            throw new ArgumentOutOfRangeException(name, activation, $"{name} is not a known {nameof(Activation)}.");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+namespace Microsoft.ML.Autoencoders;
+
+/// <summary>A dense, row-major matrix of float features: one row per example. The engine's unit of data.</summary>
+public sealed class FeatureMatrix
+{
+    private readonly float[] _values;
+
+    /// <summary>Wraps <paramref name="values"/> (not copied) as rows of <paramref name="columnCount"/> features.</summary>
+    /// <exception cref="ArgumentException">The length of <paramref name="values"/> is not a multiple of <paramref name="columnCount"/>.</exception>
+    public FeatureMatrix(float[] values, int columnCount)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columnCount);
+        if (values.Length % columnCount != 0)
+        {
+            throw new ArgumentException(
+                $"The {values.Length} values do not split into rows of {columnCount} features; expected a multiple of {columnCount}.",
+                nameof(values));
+        }
+
+        _values = values;
+        ColumnCount = columnCount;
+        RowCount = values.Length / columnCount;
+    }
+
+    /// <summary>The number of rows (examples).</summary>
+    public int RowCount { get; }
+
+    /// <summary>The number of features per row.</summary>
+    public int ColumnCount { get; }
+
+    /// <summary>All values, row after row.</summary>
+    public ReadOnlySpan<float> Values => _values;
+
+    /// <summary>The features of row <paramref name="row"/>.</summary>
+    public ReadOnlySpan<float> Row(int row) => _values.AsSpan(row * ColumnCount, ColumnCount);
+
+    /// <summary>The first (row, column) holding NaN or an infinity, or null when every value is finite.</summary>
+    public (int Row, int Column)? FindNonFinite()
+    {
+        int index = NonFiniteIndex(_values);
+        return index < 0 ? null : (index / ColumnCount, index % ColumnCount);
+    }
+
+    /// <summary>The index of the first NaN or infinity in <paramref name="values"/>, or -1.</summary>
+    internal static int NonFiniteIndex(ReadOnlySpan<float> values)
+    {
+        // x - x is 0 for every finite x and NaN for NaN and both infinities.
+        int i = 0;
+        for (; i <= values.Length - System.Numerics.Vector<float>.Count; i += System.Numerics.Vector<float>.Count)
+        {
+            var v = new System.Numerics.Vector<float>(values[i..]);
+            if (!System.Numerics.Vector.EqualsAll(v - v, System.Numerics.Vector<float>.Zero))
+            {
+                break;
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,288 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using Microsoft.ML.Autoencoders.Losses;
+using Microsoft.ML.Autoencoders.Networks;
+using Microsoft.ML.Autoencoders.Numerics;
+using Microsoft.ML.Autoencoders.Optimizers;
+
+namespace Microsoft.ML.Autoencoders;
+
+/// <summary>
+/// Trains an autoencoder on the CPU with mini-batches: a fresh seeded shuffle each epoch, an optional validation
+/// set or held-out fraction, early stopping that restores the best weights, a learning-rate schedule, and one
+/// <see cref="EpochReport"/> per epoch.
+/// </summary>
+public sealed class AutoencoderTrainer
+{
+    private readonly AutoencoderArchitecture _architecture;
+    private readonly TrainingOptions _options;
+
+    /// <summary>Prepares to train <paramref name="architecture"/> as <paramref name="options"/> say.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException">The loss does not suit the architecture.</exception>
+    public AutoencoderTrainer(AutoencoderArchitecture architecture, TrainingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        options ??= new TrainingOptions();
+        options.Validate();
+        if (options.Loss == LossFunction.BinaryCrossEntropy && architecture.OutputActivation != Activation.Sigmoid)
+        {
+            throw new ArgumentException(
+                $"{nameof(LossFunction.BinaryCrossEntropy)} needs a {nameof(Activation.Sigmoid)} output activation, but the architecture's is {architecture.OutputActivation}. Use {nameof(LossFunction.MeanSquaredError)}, or a sigmoid output for data in [0, 1].",
+                nameof(options));
+        }
+
+        _architecture = architecture;
+        _options = options;
+    }
+
+    /// <summary>Trains on <paramref name="training"/> and returns the model with its loss history.</summary>
+    /// <param name="training">The training rows; <see cref="AutoencoderArchitecture.InputSize"/> features each, all finite.</param>
+    /// <param name="validation">Rows to validate on after each epoch; when null, <see cref="TrainingOptions.ValidationFraction"/> of the training rows are held out.</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="cancellationToken">Checked before every batch; cancelling throws <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="ArgumentException">The data has the wrong width, too few rows, or a NaN or infinite value.</exception>
+    public TrainingResult Train(
+        FeatureMatrix training,
+        FeatureMatrix? validation = null,
+        IProgress<EpochReport>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        CheckData(training, nameof(training));
+        if (validation != null)
+        {
+            CheckData(validation, nameof(validation));
+        }
+
+        var random = new SeededRandom(_options.Seed);
+        var network = new DenseNetwork(_architecture);
+        var parameters = new float[network.ParameterCount];
+        network.Initialize(parameters, _options.Initialization, random);
+
+        (int[] trainRows, int[] validationRows) = Split(training.RowCount, validation == null ? _options.ValidationFraction : 0f, random);
+        if (trainRows.Length == 0)
+        {
+            throw new ArgumentException($"No training rows are left after holding out {_options.ValidationFraction:P0} of {training.RowCount} for validation; lower {nameof(TrainingOptions.ValidationFraction)} or add rows.", nameof(training));
+        }
+
+        var run = new Run(this, network, parameters, training, random);
+        return run.Execute(trainRows, validation, validationRows, progress, cancellationToken);
+    }
+
+    private void CheckData(FeatureMatrix data, string name)
+    {
+        if (data.ColumnCount != _architecture.InputSize)
+        {
+            throw new ArgumentException($"The {name} data has {data.ColumnCount} features per row; the network expects {_architecture.InputSize}.", name);
+        }
+
+        if (data.RowCount == 0)
+        {
+            throw new ArgumentException($"The {name} data has no rows; expected at least one.", name);
+        }
+
+        if (data.FindNonFinite() is (int row, int column))
+        {
+            throw new ArgumentException($"Row {row}, feature {column} of the {name} data is {data.Row(row)[column]}; every value must be finite. Remove or impute such rows before training.", name);
+        }
+    }
+
+    private static (int[] Train, int[] Validation) Split(int rowCount, float validationFraction, SeededRandom random)
+    {
+        int[] rows = Enumerable.Range(0, rowCount).ToArray();
+        int held = (int)Math.Round(rowCount * (double)validationFraction);
+        if (held == 0)
+        {
+            return (rows, []);
+        }
+
+        random.Shuffle(rows);
+        return (rows[..^held], rows[^held..]);
+    }
+
+    private IParameterUpdater CreateUpdater(int parameterCount) => _options.Optimizer switch
+    {
+        Optimizer.Sgd => new SgdUpdater(parameterCount, _options.Momentum, _options.WeightDecay),
+        _ => new AdamUpdater(parameterCount, _options.Beta1, _options.Beta2, _options.Epsilon, _options.WeightDecay, decoupled: _options.Optimizer == Optimizer.AdamW),
+    };
+
+    /// <summary>The state of one call to <see cref="Train"/>.</summary>
+    private sealed class Run
+    {
+        private readonly TrainingOptions _options;
+        private readonly AutoencoderArchitecture _architecture;
+        private readonly DenseNetwork _network;
+        private readonly float[] _parameters;
+        private readonly float[] _gradients;
+        private readonly FeatureMatrix _training;
+        private readonly SeededRandom _random;
+        private readonly IParameterUpdater _updater;
+        private readonly NetworkWorkspace _workspace;
+        private readonly float[] _batch;
+        private readonly bool _usesLogits;
+
+        public Run(AutoencoderTrainer trainer, DenseNetwork network, float[] parameters, FeatureMatrix training, SeededRandom random)
+        {
+            _options = trainer._options;
+            _architecture = trainer._architecture;
+            _network = network;
+            _parameters = parameters;
+            _gradients = new float[parameters.Length];
+            _training = training;
+            _random = random;
+            _updater = trainer.CreateUpdater(parameters.Length);
+            _usesLogits = LossKernels.UsesLogits(_options.Loss);
+            int maxRows = Math.Min(_options.BatchSize, training.RowCount);
+            _workspace = new NetworkWorkspace(network, maxRows, keepLogits: _usesLogits, forTraining: true);
+            _batch = new float[maxRows * _architecture.InputSize];
+        }
+
+        public TrainingResult Execute(int[] trainRows, FeatureMatrix? validation, int[] validationRows, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+        {
+            var history = new List<EpochReport>();
+            var clock = Stopwatch.StartNew();
+            float[]? bestParameters = null;
+            double bestLoss = double.PositiveInfinity;
+            int bestEpoch = 0, sinceBest = 0;
+            bool hasValidation = validation != null || validationRows.Length > 0;
+
+            for (int epoch = 0; epoch < _options.Epochs; epoch++)
+            {
+                float learningRate = _options.LearningRateAt(epoch);
+                TimeSpan epochStart = clock.Elapsed;
+                _random.Shuffle(trainRows);
+                double lossSum = 0;
+                for (int start = 0; start < trainRows.Length; start += _options.BatchSize)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int rows = Math.Min(_options.BatchSize, trainRows.Length - start);
+                    double batchLoss = Step(trainRows.AsSpan(start, rows), learningRate);
+                    if (!double.IsFinite(batchLoss))
+                    {
+                        return Diverged(history, bestParameters, bestEpoch, epoch + 1, start / _options.BatchSize + 1, learningRate);
+                    }
+
+                    lossSum += batchLoss * rows;
+                }
+
+                double trainingLoss = lossSum / trainRows.Length;
+                double? validationLoss = validation != null ? Evaluate(validation, null)
+                    : validationRows.Length > 0 ? Evaluate(_training, validationRows)
+                    : null;
+                TimeSpan epochTime = clock.Elapsed - epochStart;
+                var report = new EpochReport(epoch + 1, _options.Epochs, trainingLoss, validationLoss, learningRate, trainRows.Length / epochTime.TotalSeconds, clock.Elapsed);
+                history.Add(report);
+                progress?.Report(report);
+
+                double monitored = hasValidation ? validationLoss!.Value : trainingLoss;
+                if (monitored < bestLoss)
+                {
+                    bestLoss = monitored;
+                    bestEpoch = epoch + 1;
+                    sinceBest = 0;
+                    bestParameters ??= new float[_parameters.Length];
+                    _parameters.CopyTo(bestParameters, 0);
+                }
+                else if (_options.EarlyStoppingPatience > 0 && ++sinceBest >= _options.EarlyStoppingPatience)
+                {
+                    return Finish(history, bestParameters, bestEpoch, TrainingStopReason.EarlyStopped,
+                        $"Stopped early after epoch {epoch + 1}: no improvement for {_options.EarlyStoppingPatience} epochs; restored epoch {bestEpoch}.");
+                }
+            }
+
+            bool restore = _options.EarlyStoppingPatience > 0 && bestEpoch != _options.Epochs;
+            return Finish(history, restore ? bestParameters : null, bestEpoch, TrainingStopReason.Completed,
+                restore ? $"Completed {_options.Epochs} epochs; restored epoch {bestEpoch}, the best." : $"Completed {_options.Epochs} epochs.");
+        }
+
+        /// <summary>One gradient step on the given rows; returns the batch's mean loss, or NaN when the step was refused as divergent.</summary>
+        private double Step(ReadOnlySpan<int> rows, float learningRate)
+        {
+            int features = _architecture.InputSize;
+            Span<float> batch = _batch.AsSpan(0, rows.Length * features);
+            for (int i = 0; i < rows.Length; i++)
+            {
+                _training.Row(rows[i]).CopyTo(batch.Slice(i * features, features));
+            }
+
+            int last = _network.Layers.Count - 1;
+            _network.Forward(_parameters, batch, rows.Length, _workspace, _network.Layers.Count);
+            float count = batch.Length;
+            double lossSum = LossKernels.Compute(
+                _options.Loss,
+                _workspace.Outputs[last][..batch.Length],
+                _usesLogits ? _workspace.PreActivations[last][..batch.Length] : default,
+                batch,
+                _workspace.OutputGradient,
+                count);
+            if (!double.IsFinite(lossSum))
+            {
+                return double.NaN;
+            }
+
+            _network.Backward(_parameters, batch, rows.Length, _workspace, _usesLogits, _gradients);
+            float norm = TensorPrimitives.Norm(_gradients);
+            if (!float.IsFinite(norm))
+            {
+                return double.NaN;
+            }
+
+            if (_options.GradientClipNorm > 0f && norm > _options.GradientClipNorm)
+            {
+                TensorPrimitives.Multiply(_gradients, _options.GradientClipNorm / norm, _gradients);
+            }
+
+            _updater.Step(_parameters, _gradients, learningRate);
+            return lossSum / count;
+        }
+
+        /// <summary>Mean loss over the given rows of <paramref name="data"/> (all rows when <paramref name="rows"/> is null).</summary>
+        private double Evaluate(FeatureMatrix data, int[]? rows)
+        {
+            int features = _architecture.InputSize;
+            int total = rows?.Length ?? data.RowCount;
+            int last = _network.Layers.Count - 1;
+            double sum = 0;
+            for (int start = 0; start < total; start += _workspace.MaxRows)
+            {
+                int count = Math.Min(_workspace.MaxRows, total - start);
+                Span<float> batch = _batch.AsSpan(0, count * features);
+                if (rows == null)
+                {
+                    data.Values.Slice(start * features, count * features).CopyTo(batch);
+                }
+                else
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        data.Row(rows[start + i]).CopyTo(batch.Slice(i * features, features));
+                    }
+                }
+
+                _network.Forward(_parameters, batch, count, _workspace, _network.Layers.Count);
+                sum += LossKernels.Sum(
+                    _options.Loss,
+                    _workspace.Outputs[last][..batch.Length],
+                    _usesLogits ? _workspace.PreActivations[last][..batch.Length] : default,
+                    batch);
+            }
+
+            return sum / ((double)total * features);
+        }
+
+        private TrainingResult Diverged(List<EpochReport> history, float[]? bestParameters, int bestEpoch, int epoch, int batch, float learningRate)
+        {
+            string kept = bestParameters != null ? $"kept the weights of epoch {bestEpoch}, the best" : "kept the last finite weights";
+            return Finish(history, bestParameters, bestEpoch, TrainingStopReason.Diverged,
+                $"Training diverged in epoch {epoch}, batch {batch}: the loss or its gradient became NaN or infinite at learning rate {learningRate}. Stopped and {kept}. Lower {nameof(TrainingOptions.LearningRate)}, set {nameof(TrainingOptions.GradientClipNorm)} (e.g. 1), or standardize the features.");
+        }
+
+        /// <summary>Builds the result from <paramref name="restored"/> weights, or the current ones when null.</summary>
+        private TrainingResult Finish(List<EpochReport> history, float[]? restored, int bestEpoch, TrainingStopReason reason, string message)
+        {
+            float[] weights = restored ?? (float[])_parameters.Clone();
+            return new TrainingResult(new AutoencoderModel(_architecture, weights), history, bestEpoch, reason, message);
+        }
+    }
+}
