@@ -2,12 +2,12 @@ using Microsoft.ML.Autoencoders.Benchmarks;
 
 switch (args.FirstOrDefault())
 {
+    case "train":
+        return TrainingBenchmark.Run(args[1..]);
     case "gemm":
         GemmBenchmark.Run();
-        break;
+        return 0;
     default:
-        Console.Error.WriteLine("usage: Microsoft.ML.Autoencoders.Benchmarks gemm");
+        Console.Error.WriteLine("usage: Microsoft.ML.Autoencoders.Benchmarks train [--data DIR] [--python PATH] [--limit N] | gemm");
         return 2;
 }
-
-return 0;

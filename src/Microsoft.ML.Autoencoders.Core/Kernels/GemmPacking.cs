@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Microsoft.ML.Autoencoders.Kernels;
 
@@ -20,6 +21,16 @@ internal static unsafe class GemmPacking
             {
                 // op(A)[i, p] = a[p * lda + i]: each step's MR values are contiguous.
                 float* source = a + (long)p0 * lda + i0 + ir;
+                if (rows == 8 && mr == 8)
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        Vector256.Store(Vector256.Load(source + (long)p * lda), panel + p * 8);
+                    }
+
+                    continue;
+                }
+
                 for (int p = 0; p < kc; p++)
                 {
                     float* from = source + (long)p * lda;
@@ -39,6 +50,12 @@ internal static unsafe class GemmPacking
             else
             {
                 // op(A)[i, p] = a[i * lda + p]: read each row in order, write it down a column of the panel.
+                if (rows == 8 && mr == 8 && Avx.IsSupported)
+                {
+                    TransposeRows(a + (long)(i0 + ir) * lda + p0, lda, kc, panel);
+                    continue;
+                }
+
                 for (int r = 0; r < rows; r++)
                 {
                     float* from = a + (long)(i0 + ir + r) * lda + p0;
@@ -70,6 +87,16 @@ internal static unsafe class GemmPacking
             if (transposed)
             {
                 // op(B)[p, j] = b[j * ldb + p]: read each column's row of b in order.
+                if (cols == nr && nr % 8 == 0 && Avx.IsSupported)
+                {
+                    for (int c = 0; c < nr; c += 8)
+                    {
+                        TransposeRows(b + (long)(j0 + jr + c) * ldb + p0, ldb, kc, panel + c, nr);
+                    }
+
+                    continue;
+                }
+
                 for (int c = 0; c < cols; c++)
                 {
                     float* from = b + (long)(j0 + jr + c) * ldb + p0;
@@ -94,7 +121,12 @@ internal static unsafe class GemmPacking
                 float* source = b + (long)p0 * ldb + j0 + jr;
                 for (int p = 0; p < kc; p++)
                 {
-                    new ReadOnlySpan<float>(source + (long)p * ldb, nr).CopyTo(new Span<float>(panel + p * nr, nr));
+                    float* from = source + (long)p * ldb;
+                    float* to = panel + p * nr;
+                    for (int c = 0; c < nr; c += Vector128<float>.Count)
+                    {
+                        Vector128.Store(Vector128.Load(from + c), to + c);
+                    }
                 }
             }
             else
@@ -115,6 +147,51 @@ internal static unsafe class GemmPacking
                         to[c] = 0f;
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the 8 rows at <paramref name="source"/> (row stride <paramref name="stride"/>, <paramref name="length"/> values each)
+    /// column by column: value (r, p) goes to <c>target[p * targetStride + r]</c>. Eight by eight blocks are transposed in registers.
+    /// </summary>
+    private static void TransposeRows(float* source, int stride, int length, float* target, int targetStride = 8)
+    {
+        int p = 0;
+        for (; p + 8 <= length; p += 8)
+        {
+            float* s = source + p;
+            Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + stride);
+            Vector256<float> r2 = Avx.LoadVector256(s + 2L * stride), r3 = Avx.LoadVector256(s + 3L * stride);
+            Vector256<float> r4 = Avx.LoadVector256(s + 4L * stride), r5 = Avx.LoadVector256(s + 5L * stride);
+            Vector256<float> r6 = Avx.LoadVector256(s + 6L * stride), r7 = Avx.LoadVector256(s + 7L * stride);
+
+            Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+            Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+            Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+            Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+
+            Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+            Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+            Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+            Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+
+            float* d = target + (long)p * targetStride;
+            Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+            Avx.Store(d + targetStride, Avx.Permute2x128(u1, u5, 0x20));
+            Avx.Store(d + 2 * targetStride, Avx.Permute2x128(u2, u6, 0x20));
+            Avx.Store(d + 3 * targetStride, Avx.Permute2x128(u3, u7, 0x20));
+            Avx.Store(d + 4 * targetStride, Avx.Permute2x128(u0, u4, 0x31));
+            Avx.Store(d + 5 * targetStride, Avx.Permute2x128(u1, u5, 0x31));
+            Avx.Store(d + 6 * targetStride, Avx.Permute2x128(u2, u6, 0x31));
+            Avx.Store(d + 7 * targetStride, Avx.Permute2x128(u3, u7, 0x31));
+        }
+
+        for (; p < length; p++)
+        {
+            for (int r = 0; r < 8; r++)
+            {
+                target[(long)p * targetStride + r] = source[(long)r * stride + p];
             }
         }
     }

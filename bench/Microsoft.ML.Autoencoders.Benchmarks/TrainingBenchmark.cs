@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Microsoft.ML.Autoencoders.Benchmarks;
+
+/// <summary>
+/// The Fashion-MNIST benchmark of the engine against PyTorch in the same run: all 60,000 training images,
+/// 784-256-64-256-784 (ReLU, sigmoid output), MSE, Adam 1e-3, batch 256, 3 epochs; then inference over the
+/// 60,000 images in batches of 1024.
+/// </summary>
+internal static class TrainingBenchmark
+{
+    private const int Epochs = 3;
+    private const int BatchSize = 256;
+    private const int InferenceBatch = 1024;
+    private static readonly int[] Layers = [784, 256, 64, 256, 784];
+
+    public static int Run(string[] args)
+    {
+        string dataDirectory = Option(args, "--data") ?? "/usr/share/datasets/fashion-mnist";
+        string python = Option(args, "--python") ?? "/usr/bin/python3";
+        int? limit = Option(args, "--limit") is string l ? int.Parse(l, CultureInfo.InvariantCulture) : null;
+        string images = Path.Combine(dataDirectory, "train-images-idx3-ubyte.gz");
+        FeatureMatrix data = IdxFile.ReadImages(images, limit);
+
+        double peak = MachinePeak.GflopsPerSecond();
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, measured FMA peak {peak:F0} GFLOP/s; data: {data.RowCount} images x {data.ColumnCount}");
+
+        SystemResult engine = RunEngine(data);
+        Print(engine, peak);
+        SystemResult? pytorch = RunPyTorch(python, images, limit);
+        if (pytorch == null)
+        {
+            return 1;
+        }
+
+        Print(pytorch, peak);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"train_ratio={engine.TrainSamplesPerSecond / pytorch.TrainSamplesPerSecond:F2} infer_ratio={engine.InferRowsPerSecond / pytorch.InferRowsPerSecond:F2} loss_ratio={engine.EpochLosses[^1] / pytorch.EpochLosses[^1]:F3}"));
+        return 0;
+    }
+
+    private static SystemResult RunEngine(FeatureMatrix data)
+    {
+        var architecture = new AutoencoderArchitecture(784, [256], 64, null, Activation.Relu, Activation.Relu, Activation.Sigmoid);
+        var options = new TrainingOptions { Epochs = Epochs, BatchSize = BatchSize, LearningRate = 1e-3f, Seed = 1 };
+        var watch = Stopwatch.StartNew();
+        TrainingResult result = new AutoencoderTrainer(architecture, options).Train(data);
+        double seconds = watch.Elapsed.TotalSeconds;
+
+        AutoencoderModel model = result.Model;
+        var reconstruction = new float[InferenceBatch * data.ColumnCount];
+        var codes = new float[InferenceBatch * model.CodeSize];
+        void ForwardAll()
+        {
+            for (int start = 0; start < data.RowCount; start += InferenceBatch)
+            {
+                int rows = Math.Min(InferenceBatch, data.RowCount - start);
+                model.Run(data.Values.Slice(start * data.ColumnCount, rows * data.ColumnCount), codes.AsSpan(0, rows * model.CodeSize), reconstruction.AsSpan(0, rows * data.ColumnCount), default, default);
+            }
+        }
+
+        double best = BestOfThree(ForwardAll);
+        return new SystemResult("engine", data.RowCount * (double)Epochs / seconds, data.RowCount / best, result.History.Select(h => h.TrainingLoss).ToArray());
+    }
+
+    private static SystemResult? RunPyTorch(string python, string images, int? limit)
+    {
+        string script = Path.Combine(AppContext.BaseDirectory, "peers", "pytorch_autoencoder.py");
+        var start = new ProcessStartInfo(python)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in new[] { script, "--images", images, "--epochs", $"{Epochs}", "--batch-size", $"{BatchSize}", "--lr", "1e-3", "--infer-batch", $"{InferenceBatch}", "--threads", $"{Environment.ProcessorCount}" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (limit is int l)
+        {
+            start.ArgumentList.Add("--limit");
+            start.ArgumentList.Add(l.ToString(CultureInfo.InvariantCulture));
+        }
+
+        // OpenBLAS's AVX-512 kernels are PyTorch's fastest correct configuration here; set for the peer's process alone.
+        start.Environment["OPENBLAS_CORETYPE"] = "SkylakeX";
+        start.Environment.Remove("OPENBLAS_L2_SIZE");
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            Console.Error.WriteLine($"PyTorch peer skipped: cannot start {python} ({e.Message}). Install python3-torch and libopenblas0-pthread.");
+            return null;
+        }
+
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            Console.Error.WriteLine($"PyTorch peer failed (exit {process.ExitCode}):\n{error.Result}");
+            return null;
+        }
+
+        using JsonDocument json = JsonDocument.Parse(output);
+        JsonElement root = json.RootElement;
+        Console.WriteLine($"pytorch: torch {root.GetProperty("torch_version").GetString()}, {root.GetProperty("blas").GetString()}");
+        return new SystemResult(
+            "pytorch",
+            root.GetProperty("train_samples_per_s").GetDouble(),
+            root.GetProperty("infer_rows_per_s").GetDouble(),
+            root.GetProperty("epochs").EnumerateArray().Select(e => e.GetProperty("loss").GetDouble()).ToArray());
+    }
+
+    private static double BestOfThree(Action action)
+    {
+        action();
+        double best = double.MaxValue;
+        for (int i = 0; i < 3; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            action();
+            best = Math.Min(best, watch.Elapsed.TotalSeconds);
+        }
+
+        return best;
+    }
+
+    private static void Print(SystemResult result, double peak)
+    {
+        double macs = 0;
+        for (int i = 0; i + 1 < Layers.Length; i++)
+        {
+            macs += (double)Layers[i] * Layers[i + 1];
+        }
+
+        // Forward: 2 flops per multiply-add; backward: weight and input gradients, 4 more (the first layer's input gradient is not needed).
+        double trainFlops = 6 * macs - 2.0 * Layers[0] * Layers[1];
+        double trainGflops = result.TrainSamplesPerSecond * trainFlops / 1e9;
+        double inferGflops = result.InferRowsPerSecond * 2 * macs / 1e9;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{result.Name,-8} train {result.TrainSamplesPerSecond,9:F0} samples/s ({trainGflops:F0} GFLOP/s, {trainGflops / peak:P0} of peak)  infer {result.InferRowsPerSecond,9:F0} rows/s ({inferGflops:F0} GFLOP/s, {inferGflops / peak:P0} of peak)  loss by epoch {string.Join(" ", result.EpochLosses.Select(l => l.ToString("F5", CultureInfo.InvariantCulture)))}"));
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private sealed record SystemResult(string Name, double TrainSamplesPerSecond, double InferRowsPerSecond, double[] EpochLosses);
+}
