@@ -1,0 +1,107 @@
+using Microsoft.ML.Autoencoders.Persistence;
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Autoencoders;
+
+/// <summary>
+/// The autoencoder operations of an <see cref="MLContext"/>, reached as <c>mlContext.Autoencoders</c>: estimators,
+/// and saving and loading of pipelines that hold autoencoders.
+/// </summary>
+public sealed class AutoencoderCatalog
+{
+    /// <summary>The catalog of <paramref name="mlContext"/>.</summary>
+    public AutoencoderCatalog(MLContext mlContext)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        Context = mlContext;
+    }
+
+    /// <summary>The context the catalog's estimators log to and draw random seeds from.</summary>
+    public MLContext Context { get; }
+
+    /// <summary>An autoencoder estimator with the common settings; the other options keep their defaults.</summary>
+    /// <param name="featureColumnName">The input column, a known-size vector of float.</param>
+    /// <param name="codeSize">Size of the code (the bottleneck), and of the "Encoded" column.</param>
+    /// <param name="hiddenSizes">Sizes of the encoder's hidden layers (the decoder mirrors them); null for one layer of 128.</param>
+    /// <param name="epochs">Passes over the training data.</param>
+    /// <param name="batchSize">Rows per gradient step.</param>
+    /// <param name="learningRate">The learning rate of Adam.</param>
+    /// <param name="contamination">The expected fraction of anomalies in the training data, which sets the threshold.</param>
+    /// <param name="outputActivation">Activation of the reconstruction: identity for any real data, sigmoid for data in [0, 1].</param>
+    /// <param name="seed">Seeds training; null draws it from the context.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    public AutoencoderEstimator Autoencoder(
+        string featureColumnName = AutoencoderColumnNames.Features,
+        int codeSize = 32,
+        int[]? hiddenSizes = null,
+        int epochs = 20,
+        int batchSize = 128,
+        float learningRate = 1e-3f,
+        float contamination = 0.05f,
+        Activation outputActivation = Activation.Identity,
+        int? seed = null) =>
+        new(Context, new AutoencoderEstimator.Options
+        {
+            FeatureColumnName = featureColumnName,
+            CodeSize = codeSize,
+            EncoderHiddenSizes = hiddenSizes ?? [128],
+            Epochs = epochs,
+            BatchSize = batchSize,
+            LearningRate = learningRate,
+            Contamination = contamination,
+            OutputActivation = outputActivation,
+            Seed = seed,
+        });
+
+    /// <summary>An autoencoder estimator configured by <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException">Options contradict each other.</exception>
+    public AutoencoderEstimator Autoencoder(AutoencoderEstimator.Options options) => new(Context, options);
+
+    /// <summary>
+    /// Saves <paramref name="model"/> (a transformer or a chain of them, holding autoencoders and ML.NET transforms in any
+    /// order) with the schema of its input, to one zip file at <paramref name="path"/>, atomically: written beside it, then
+    /// renamed over it. Use this instead of <c>mlContext.Model.Save</c>, which cannot store autoencoders.
+    /// </summary>
+    /// <exception cref="NotSupportedException">A transformer in the pipeline is neither an autoencoder nor saveable by ML.NET.</exception>
+    public void SaveModel(ITransformer model, DataViewSchema inputSchema, string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full = Path.GetFullPath(path);
+        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                SaveModel(model, inputSchema, stream);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Writes <paramref name="model"/> and its input schema to <paramref name="stream"/> as a zip archive; see <see cref="SaveModel(ITransformer, DataViewSchema, string)"/>.</summary>
+    /// <exception cref="NotSupportedException">A transformer in the pipeline is neither an autoencoder nor saveable by ML.NET.</exception>
+    public void SaveModel(ITransformer model, DataViewSchema inputSchema, Stream stream) => PipelineFile.Write(Context, model, inputSchema, stream);
+
+    /// <summary>Loads a pipeline saved by <see cref="SaveModel(ITransformer, DataViewSchema, string)"/>.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="inputSchema">The schema of the data the pipeline was saved for.</param>
+    /// <returns>The pipeline: a <see cref="TransformerChain{TLastTransformer}"/> when a chain was saved, the single transformer otherwise.</returns>
+    /// <exception cref="InvalidDataException">The file is not such a pipeline, is damaged, or was written by a newer version.</exception>
+    public ITransformer LoadModel(string path, out DataViewSchema inputSchema)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using FileStream stream = File.OpenRead(path);
+        return LoadModel(stream, out inputSchema);
+    }
+
+    /// <summary>Loads a pipeline written by <see cref="SaveModel(ITransformer, DataViewSchema, Stream)"/>.</summary>
+    /// <exception cref="InvalidDataException">The stream is not such a pipeline, is damaged, or was written by a newer version.</exception>
+    public ITransformer LoadModel(Stream stream, out DataViewSchema inputSchema) => PipelineFile.Read(Context, stream, out inputSchema);
+}

@@ -1,0 +1,192 @@
+namespace Microsoft.ML.Autoencoders;
+
+public sealed partial class AutoencoderEstimator
+{
+    /// <summary>
+    /// Everything an <see cref="AutoencoderEstimator"/> needs: columns, network shape, training and the anomaly
+    /// threshold. The defaults suit standardized tabular data and [0, 1] pixels alike.
+    /// </summary>
+    public sealed class Options
+    {
+        /// <summary>The input column: a known-size vector of <see cref="float"/>. Default "Features".</summary>
+        public string FeatureColumnName = AutoencoderColumnNames.Features;
+
+        /// <summary>The output column of codes (vector of <see cref="float"/>, <see cref="CodeSize"/> long); null or empty switches it off. Default "Encoded".</summary>
+        public string? EncodedColumnName = AutoencoderColumnNames.Encoded;
+
+        /// <summary>The output column of reconstructions (vector of <see cref="float"/>, as long as the input); null or empty switches it off. Default "Reconstruction".</summary>
+        public string? ReconstructionColumnName = AutoencoderColumnNames.Reconstruction;
+
+        /// <summary>The output column of anomaly scores (<see cref="float"/>, the mean squared reconstruction error; higher is more anomalous); null or empty switches it off. Default "Score".</summary>
+        public string? ScoreColumnName = AutoencoderColumnNames.Score;
+
+        /// <summary>The output column of predicted anomalies (<see cref="bool"/>, score above the threshold); null or empty switches it off. Default "PredictedLabel".</summary>
+        public string? PredictedLabelColumnName = AutoencoderColumnNames.PredictedLabel;
+
+        /// <summary>The output column of per-feature squared errors (vector of <see cref="float"/>, as long as the input); null or empty switches it off. Default "FeatureErrors".</summary>
+        public string? FeatureErrorsColumnName = AutoencoderColumnNames.FeatureErrors;
+
+        /// <summary>Sizes of the encoder's hidden layers, input side first; may be empty. Default one layer of 128.</summary>
+        public int[] EncoderHiddenSizes = [128];
+
+        /// <summary>Size of the code (the bottleneck). Default 32.</summary>
+        public int CodeSize = 32;
+
+        /// <summary>Sizes of the decoder's hidden layers, code side first; null mirrors <see cref="EncoderHiddenSizes"/>. Default null.</summary>
+        public int[]? DecoderHiddenSizes;
+
+        /// <summary>Activation of every hidden layer. Default <see cref="Activation.Relu"/>.</summary>
+        public Activation HiddenActivation = Activation.Relu;
+
+        /// <summary>Activation of the code layer. Default <see cref="Activation.Identity"/>.</summary>
+        public Activation CodeActivation = Activation.Identity;
+
+        /// <summary>Activation of the reconstruction: <see cref="Activation.Identity"/> (default) for any real data, <see cref="Activation.Sigmoid"/> for data in [0, 1].</summary>
+        public Activation OutputActivation = Activation.Identity;
+
+        /// <summary>The loss minimized. Default <see cref="LossFunction.MeanSquaredError"/>; <see cref="LossFunction.BinaryCrossEntropy"/> needs a sigmoid output.</summary>
+        public LossFunction Loss = LossFunction.MeanSquaredError;
+
+        /// <summary>Passes over the training data. Default 20.</summary>
+        public int Epochs = 20;
+
+        /// <summary>Rows per gradient step. Default 128.</summary>
+        public int BatchSize = 128;
+
+        /// <summary>The initial learning rate. Default 1e-3.</summary>
+        public float LearningRate = 1e-3f;
+
+        /// <summary>The update rule. Default <see cref="Autoencoders.Optimizer.Adam"/>.</summary>
+        public Optimizer Optimizer = Optimizer.Adam;
+
+        /// <summary>How the learning rate changes over epochs. Default <see cref="LearningRateSchedule.Constant"/>.</summary>
+        public LearningRateSchedule LearningRateSchedule = LearningRateSchedule.Constant;
+
+        /// <summary>Weight decay (L2 for Adam and SGD, decoupled for AdamW). Default 0.</summary>
+        public float WeightDecay;
+
+        /// <summary>When positive, gradients whose global L2 norm exceeds it are scaled down to it. Default 0 (off).</summary>
+        public float GradientClipNorm;
+
+        /// <summary>Fraction of the training rows held out to validate on when no validation data is passed to <see cref="AutoencoderEstimator.Fit(IDataView, IDataView?)"/>. Default 0.</summary>
+        public float ValidationFraction;
+
+        /// <summary>When positive, training stops after this many epochs without improvement of the validation loss (the training loss without validation data) and restores the best weights. Default 0 (off).</summary>
+        public int EarlyStoppingPatience;
+
+        /// <summary>Seeds initial weights, shuffles and splits. Default null: drawn from the <see cref="MLContext"/>'s random source, so <c>new MLContext(seed: 1)</c> makes training repeatable.</summary>
+        public int? Seed;
+
+        /// <summary>
+        /// The expected fraction of anomalies in the training data, in [0, 1): the threshold is the (1 - contamination)
+        /// quantile of the training rows' scores, so about this fraction of them is flagged. Default 0.05. Ignored when
+        /// <see cref="Threshold"/> or <see cref="FalsePositiveRate"/> is set.
+        /// </summary>
+        public float Contamination = 0.05f;
+
+        /// <summary>
+        /// When set, in [0, 1): the threshold is the (1 - rate) quantile of the scores of the validation data passed to
+        /// <see cref="AutoencoderEstimator.Fit(IDataView, IDataView?)"/>, which should hold normal rows only, so about
+        /// this fraction of normal rows is flagged. Ignored when <see cref="Threshold"/> is set. Default null.
+        /// </summary>
+        public float? FalsePositiveRate;
+
+        /// <summary>When set, the threshold itself: scores above it are anomalies. Default null.</summary>
+        public float? Threshold;
+
+        /// <summary>
+        /// When true, training rows holding NaN or an infinity are skipped (and counted in the log); when false (default),
+        /// such a row stops <see cref="AutoencoderEstimator.Fit(IDataView)"/> with an error naming it.
+        /// </summary>
+        public bool SkipNonFiniteRows;
+
+        /// <summary>The column names as an <see cref="AutoencoderColumns"/>.</summary>
+        internal AutoencoderColumns Columns => new()
+        {
+            FeatureColumnName = FeatureColumnName,
+            EncodedColumnName = EncodedColumnName,
+            ReconstructionColumnName = ReconstructionColumnName,
+            ScoreColumnName = ScoreColumnName,
+            PredictedLabelColumnName = PredictedLabelColumnName,
+            FeatureErrorsColumnName = FeatureErrorsColumnName,
+        };
+
+        /// <summary>The engine's training options.</summary>
+        internal TrainingOptions ToTrainingOptions(int seed) => new()
+        {
+            Epochs = Epochs,
+            BatchSize = BatchSize,
+            LearningRate = LearningRate,
+            Optimizer = Optimizer,
+            Schedule = LearningRateSchedule,
+            WeightDecay = WeightDecay,
+            GradientClipNorm = GradientClipNorm,
+            Loss = Loss,
+            ValidationFraction = ValidationFraction,
+            EarlyStoppingPatience = EarlyStoppingPatience,
+            Seed = seed,
+        };
+
+        /// <summary>The engine's architecture for <paramref name="inputSize"/> features.</summary>
+        internal AutoencoderArchitecture ToArchitecture(int inputSize) =>
+            new(inputSize, EncoderHiddenSizes ?? [], CodeSize, DecoderHiddenSizes, HiddenActivation, CodeActivation, OutputActivation);
+
+        /// <summary>A copy, so later changes to this object do not reach an estimator built from it.</summary>
+        internal Options Clone()
+        {
+            var copy = (Options)MemberwiseClone();
+            copy.EncoderHiddenSizes = (int[])(EncoderHiddenSizes ?? []).Clone();
+            copy.DecoderHiddenSizes = (int[]?)DecoderHiddenSizes?.Clone();
+            return copy;
+        }
+
+        /// <summary>Throws, naming the option, when one is out of range.</summary>
+        internal void Validate()
+        {
+            Columns.Validate();
+            ToTrainingOptions(0).Validate();
+            try
+            {
+                _ = ToArchitecture(1);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                string name = e.ParamName switch
+                {
+                    "encoderHiddenSizes" => nameof(EncoderHiddenSizes),
+                    "decoderHiddenSizes" => nameof(DecoderHiddenSizes),
+                    "codeSize" => nameof(CodeSize),
+                    "hiddenActivation" => nameof(HiddenActivation),
+                    "codeActivation" => nameof(CodeActivation),
+                    "outputActivation" => nameof(OutputActivation),
+                    _ => e.ParamName ?? "options",
+                };
+                throw new ArgumentOutOfRangeException(name, e.ActualValue, $"{name}: {e.Message.Split(" (Parameter")[0]}");
+            }
+
+            if (Loss == LossFunction.BinaryCrossEntropy && OutputActivation != Activation.Sigmoid)
+            {
+                throw new ArgumentException($"{nameof(Loss)} is {nameof(LossFunction.BinaryCrossEntropy)}, which needs {nameof(OutputActivation)} = {nameof(Activation.Sigmoid)}; it is {OutputActivation}.", nameof(Loss));
+            }
+
+            Fraction(Contamination, nameof(Contamination));
+            if (FalsePositiveRate is float rate)
+            {
+                Fraction(rate, nameof(FalsePositiveRate));
+            }
+
+            if (Threshold is float threshold && float.IsNaN(threshold))
+            {
+                throw new ArgumentOutOfRangeException(nameof(Threshold), threshold, $"{nameof(Threshold)} is NaN; give a number, or leave it null to learn it.");
+            }
+        }
+
+        private static void Fraction(float value, string name)
+        {
+            if (!(value >= 0f && value < 1f))
+            {
+                throw new ArgumentOutOfRangeException(name, value, $"{name} is {value}; it must be in [0, 1).");
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using Microsoft.ML.Autoencoders.Schema;
+using Microsoft.ML.Autoencoders.Training;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace Microsoft.ML.Autoencoders;
+
+/// <summary>
+/// Trains an autoencoder on a known-size float vector column and returns an <see cref="AutoencoderTransformer"/> that
+/// adds codes, reconstructions, anomaly scores, predicted anomalies and per-feature errors. Create it with
+/// <c>mlContext.Autoencoders.Autoencoder(...)</c>.
+/// </summary>
+/// <remarks>
+/// Fit reads the feature column into memory, trains the engine's network (one log line per epoch on the
+/// <see cref="MLContext.Log"/> channel, and a progress channel), then learns the anomaly threshold: given outright
+/// (<see cref="Options.Threshold"/>), from a false-positive rate on normal validation data
+/// (<see cref="Options.FalsePositiveRate"/>), or from the expected contamination of the training data
+/// (<see cref="Options.Contamination"/>, default).
+/// </remarks>
+public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
+{
+    private readonly MLContext _mlContext;
+    private readonly Options _options;
+
+    /// <summary>Prepares to train as <paramref name="options"/> say (copied; later changes to it have no effect).</summary>
+    /// <param name="mlContext">The context whose log, progress channels and random source training uses.</param>
+    /// <param name="options">The options.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException">Options contradict each other (e.g. two outputs share a column name).</exception>
+    public AutoencoderEstimator(MLContext mlContext, Options options)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Clone();
+        _options.Validate();
+        _mlContext = mlContext;
+    }
+
+    /// <summary>The input schema shape plus the autoencoder's columns.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The feature column is missing, is not a vector of float, or has a variable size.</exception>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        FeatureColumnCheck.Check(inputSchema, _options.FeatureColumnName, nameof(inputSchema));
+        return OutputShape.Combine(_mlContext, inputSchema, _options.Columns, _options.CodeSize);
+    }
+
+    /// <summary>Trains on <paramref name="input"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The feature column is missing, is not a vector of float, or has a variable size.</exception>
+    /// <exception cref="ArgumentException">A row holds NaN or an infinity (and <see cref="Options.SkipNonFiniteRows"/> is false), or no row is left.</exception>
+    public AutoencoderTransformer Fit(IDataView input) => Fit(input, null);
+
+    /// <summary>
+    /// Trains on <paramref name="input"/>, validating after each epoch on <paramref name="validationData"/> (normal rows),
+    /// which also sets the threshold when <see cref="Options.FalsePositiveRate"/> is given.
+    /// </summary>
+    /// <param name="input">The training data.</param>
+    /// <param name="validationData">Normal rows to validate on and to learn a false-positive-rate threshold from; null to use <see cref="Options.ValidationFraction"/> of the training rows.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The feature column is missing, is not a vector of float, or has a variable size.</exception>
+    /// <exception cref="ArgumentException">A row holds NaN or an infinity (and <see cref="Options.SkipNonFiniteRows"/> is false), no row is left, or <see cref="Options.FalsePositiveRate"/> is set without validation data.</exception>
+    public AutoencoderTransformer Fit(IDataView input, IDataView? validationData)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        (DataViewSchema.Column column, int size) = FeatureColumnCheck.Check(input.Schema, _options.FeatureColumnName, nameof(input));
+        DataViewSchema.Column? validationColumn = null;
+        if (validationData != null)
+        {
+            validationColumn = FeatureColumnCheck.Check(validationData.Schema, _options.FeatureColumnName, nameof(validationData), size).Column;
+        }
+        else if (_options.FalsePositiveRate != null && _options.Threshold == null)
+        {
+            throw new ArgumentException($"{nameof(Options.FalsePositiveRate)} is set, which learns the threshold from normal validation data, but no validation data was given: call Fit(trainingData, validationData), or use {nameof(Options.Contamination)}.", nameof(validationData));
+        }
+
+        IHost host = ((IHostEnvironment)_mlContext).Register(nameof(AutoencoderEstimator));
+        using IChannel channel = host.Start("Training");
+        FeatureMatrix training = FeatureMatrixReader.Read(input, column, size, _options.SkipNonFiniteRows, "training data", nameof(input), out long skipped);
+        if (skipped > 0)
+        {
+            channel.Warning(MessageSensitivity.None, $"Skipped {skipped} training rows holding NaN or an infinity in column \"{column.Name}\"; trained on the other {training.RowCount}.");
+        }
+
+        FeatureMatrix? validation = null;
+        if (validationData != null)
+        {
+            validation = FeatureMatrixReader.Read(validationData, validationColumn!.Value, size, _options.SkipNonFiniteRows, "validation data", nameof(validationData), out long skippedValidation);
+            if (skippedValidation > 0)
+            {
+                channel.Warning(MessageSensitivity.None, $"Skipped {skippedValidation} validation rows holding NaN or an infinity in column \"{column.Name}\".");
+            }
+        }
+
+        AutoencoderArchitecture architecture = _options.ToArchitecture(size);
+        int seed = _options.Seed ?? host.Rand.Next();
+        var trainer = new AutoencoderTrainer(architecture, _options.ToTrainingOptions(seed));
+        channel.Info(MessageSensitivity.None, $"Training autoencoder {architecture} on {training.RowCount} rows{(validation != null ? $", validating on {validation.RowCount}" : "")}, seed {seed}.");
+
+        TrainingResult result;
+        using (var reporter = new TrainingReporter(channel, host.StartProgressChannel("Autoencoder training")))
+        {
+            result = trainer.Train(training, validation, reporter);
+        }
+
+        if (result.StopReason == TrainingStopReason.Diverged)
+        {
+            channel.Warning(MessageSensitivity.None, result.Message);
+        }
+        else
+        {
+            channel.Info(MessageSensitivity.None, result.Message);
+        }
+
+        float threshold = LearnThreshold(result.Model, training, validation);
+        channel.Info(MessageSensitivity.None, $"Anomaly threshold: {threshold:G6}.");
+        return new AutoencoderTransformer(result.Model, threshold, _options.Columns, result.History);
+    }
+
+    private float LearnThreshold(AutoencoderModel model, FeatureMatrix training, FeatureMatrix? validation)
+    {
+        if (_options.Threshold is float given)
+        {
+            return given;
+        }
+
+        if (_options.FalsePositiveRate is float rate)
+        {
+            return ScoreQuantile.Of(model.Score(validation!), 1.0 - rate, "validation data");
+        }
+
+        return ScoreQuantile.Of(model.Score(training), 1.0 - _options.Contamination, "training data");
+    }
+}

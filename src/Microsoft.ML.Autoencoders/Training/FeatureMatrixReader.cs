@@ -1,0 +1,88 @@
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Autoencoders.Training;
+
+/// <summary>Reads a known-size float vector column of an <see cref="IDataView"/> into the engine's row-major <see cref="FeatureMatrix"/>.</summary>
+internal static class FeatureMatrixReader
+{
+    /// <summary>Reads every row of <paramref name="column"/>.</summary>
+    /// <param name="data">The data.</param>
+    /// <param name="column">A known-size vector of float column of <paramref name="data"/>.</param>
+    /// <param name="size">The vector size.</param>
+    /// <param name="skipNonFinite">Skip rows holding NaN or an infinity instead of throwing.</param>
+    /// <param name="dataName">How messages name the data ("training data", "validation data").</param>
+    /// <param name="parameterName">The argument that carried <paramref name="data"/>.</param>
+    /// <param name="skipped">How many rows were skipped.</param>
+    /// <exception cref="ArgumentException">A row holds NaN or an infinity and <paramref name="skipNonFinite"/> is false, or no row is left.</exception>
+    public static FeatureMatrix Read(IDataView data, DataViewSchema.Column column, int size, bool skipNonFinite, string dataName, string parameterName, out long skipped)
+    {
+        long? count = data.GetRowCount();
+        float[] values = new float[checked((int)Math.Min((count ?? 1024) * size, Array.MaxLength / size * (long)size))];
+        int rows = 0;
+        skipped = 0;
+        long row = -1;
+        var buffer = default(VBuffer<float>);
+        using DataViewRowCursor cursor = data.GetRowCursor([column]);
+        ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(column);
+        while (cursor.MoveNext())
+        {
+            row++;
+            getter(ref buffer);
+            if ((long)(rows + 1) * size > values.Length)
+            {
+                long grown = Math.Min(Math.Max(2L * values.Length, (long)(rows + 1) * size), Array.MaxLength / size * (long)size);
+                if (grown < (long)(rows + 1) * size)
+                {
+                    throw new ArgumentException($"The {dataName} has more rows than one array of {size}-feature rows can hold.", parameterName);
+                }
+
+                Array.Resize(ref values, (int)grown);
+            }
+
+            Span<float> target = values.AsSpan(rows * size, size);
+            buffer.CopyTo(target);
+            int bad = IndexOfNonFinite(target);
+            if (bad >= 0)
+            {
+                if (!skipNonFinite)
+                {
+                    throw new ArgumentException(
+                        $"Row {row} of the {dataName} has {target[bad]} at index {bad} of column \"{column.Name}\"; training needs finite values. Remove or impute such rows (e.g. mlContext.Transforms.ReplaceMissingValues), or set {nameof(AutoencoderEstimator.Options.SkipNonFiniteRows)} = true to skip them.",
+                        parameterName);
+                }
+
+                skipped++;
+                continue;
+            }
+
+            rows++;
+        }
+
+        if (rows == 0)
+        {
+            throw new ArgumentException(
+                skipped > 0 ? $"All {skipped} rows of the {dataName} hold NaN or an infinity in column \"{column.Name}\"; no row is left to train on." : $"The {dataName} has no rows; the autoencoder needs at least one.",
+                parameterName);
+        }
+
+        if (values.Length != rows * size)
+        {
+            Array.Resize(ref values, rows * size);
+        }
+
+        return new FeatureMatrix(values, size);
+    }
+
+    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
