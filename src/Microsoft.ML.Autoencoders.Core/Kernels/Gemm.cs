@@ -48,14 +48,14 @@ internal static unsafe class Gemm
                 TransposeA = transposeA, TransposeB = transposeB,
                 M = m, N = n, K = k, Activation = activation, Shape = GemmKernelShape.Of(Kernel),
             };
-            int tasks = (long)m * n * k < SerialFlopLimit ? 1 : Environment.ProcessorCount;
+            int tasks = (long)m * n * k < SerialFlopLimit ? 1 : WorkerPool.ThreadCount;
             if (tasks == 1)
             {
                 Run(problem);
             }
             else
             {
-                Parallel.For(0, tasks, t => Run(problem.Slice(t, tasks)));
+                WorkerPool.Run(tasks, new Tasks(problem, tasks));
             }
         }
     }
@@ -189,6 +189,12 @@ internal static unsafe class Gemm
     }
 
     private static float* Align64(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
+
+    /// <summary>A multiply cut into bands, one per task.</summary>
+    private sealed class Tasks(Problem problem, int count) : IParallelWork
+    {
+        public void Execute(int index) => Run(problem.Slice(index, count));
+    }
 
     /// <summary>One multiply's operands, and the part of it a task owns.</summary>
     private struct Problem

@@ -1,15 +1,20 @@
 using System.Numerics;
+using Microsoft.ML.Autoencoders.Kernels;
 
 namespace Microsoft.ML.Autoencoders.Optimizers;
 
 /// <summary>Adam (Kingma and Ba), with weight decay either coupled (added to the gradient) or decoupled (AdamW).</summary>
-internal sealed class AdamUpdater : IParameterUpdater
+internal sealed class AdamUpdater : IParameterUpdater, IParallelWork
 {
     private readonly float[] _firstMoment;
     private readonly float[] _secondMoment;
     private readonly float _beta1, _beta2, _epsilon, _weightDecay;
     private readonly bool _decoupled;
     private int _step;
+    private float[] _parameters = [];
+    private float[] _gradients = [];
+    private float _learningRate;
+    private const int ChunkSize = 1 << 16;
 
     public AdamUpdater(int parameterCount, float beta1, float beta2, float epsilon, float weightDecay, bool decoupled)
     {
@@ -22,15 +27,30 @@ internal sealed class AdamUpdater : IParameterUpdater
         _decoupled = decoupled;
     }
 
-    public void Step(Span<float> parameters, Span<float> gradients, float learningRate)
+    public void Step(float[] parameters, float[] gradients, float learningRate)
     {
         _step++;
+        _parameters = parameters;
+        _gradients = gradients;
+        _learningRate = learningRate;
+        WorkerPool.Run((parameters.Length + ChunkSize - 1) / ChunkSize, this);
+    }
+
+    /// <summary>Updates the parameters of chunk <paramref name="index"/>: each parameter's update depends on it alone.</summary>
+    public void Execute(int index)
+    {
+        int start = index * ChunkSize;
+        int length = Math.Min(ChunkSize, _parameters.Length - start);
+        Update(_parameters.AsSpan(start, length), _gradients.AsSpan(start, length), _firstMoment.AsSpan(start, length), _secondMoment.AsSpan(start, length), _learningRate);
+    }
+
+    private void Update(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> m, Span<float> v, float learningRate)
+    {
         float stepSize = learningRate / (1f - MathF.Pow(_beta1, _step));
         float secondCorrection = 1f / (1f - MathF.Pow(_beta2, _step));
         float coupledDecay = _decoupled ? 0f : _weightDecay;
         float shrink = _decoupled ? 1f - learningRate * _weightDecay : 1f;
 
-        Span<float> m = _firstMoment, v = _secondMoment;
         var b1 = new Vector<float>(_beta1);
         var b2 = new Vector<float>(_beta2);
         var c1 = new Vector<float>(1f - _beta1);

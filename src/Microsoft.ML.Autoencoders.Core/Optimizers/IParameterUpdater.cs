@@ -4,5 +4,5 @@ namespace Microsoft.ML.Autoencoders.Optimizers;
 internal interface IParameterUpdater
 {
     /// <summary>Updates <paramref name="parameters"/> in place from <paramref name="gradients"/>, which it may overwrite.</summary>
-    void Step(Span<float> parameters, Span<float> gradients, float learningRate);
+    void Step(float[] parameters, float[] gradients, float learningRate);
 }

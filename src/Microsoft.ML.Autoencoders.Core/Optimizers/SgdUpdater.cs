@@ -15,7 +15,7 @@ internal sealed class SgdUpdater : IParameterUpdater
         _weightDecay = weightDecay;
     }
 
-    public void Step(Span<float> parameters, Span<float> gradients, float learningRate)
+    public void Step(float[] parameters, float[] gradients, float learningRate)
     {
         if (_weightDecay != 0f)
         {
