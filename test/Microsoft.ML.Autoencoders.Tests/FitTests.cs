@@ -1,0 +1,151 @@
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Autoencoders.Tests;
+
+[TestClass]
+public sealed class FitTests
+{
+    [TestMethod]
+    public void Fit_Contamination_FlagsAboutThatFractionOfTrainingRows()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Take(1000));
+        var options = new AutoencoderEstimator.Options { CodeSize = 8, EncoderHiddenSizes = [32], Epochs = 2, Contamination = 0.1f };
+
+        AutoencoderTransformer model = mlContext.Autoencoders.Autoencoder(options).Fit(data);
+        double flagged = Columns.Read<bool>(model.Transform(data), "PredictedLabel").Average(b => b ? 1.0 : 0.0);
+
+        Assert.AreEqual(0.1, flagged, 0.005);
+    }
+
+    [TestMethod]
+    public void Fit_ThresholdGiven_UsesIt()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Take(200));
+        var options = new AutoencoderEstimator.Options { CodeSize = 4, EncoderHiddenSizes = [], Epochs = 1, Threshold = 0.5f };
+
+        Assert.AreEqual(0.5f, mlContext.Autoencoders.Autoencoder(options).Fit(data).Threshold);
+    }
+
+    [TestMethod]
+    public void Fit_FalsePositiveRateWithValidationData_FlagsThatFractionOfValidationRows()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView train = mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Take(800));
+        IDataView validation = mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Skip(800).Take(400));
+        var options = new AutoencoderEstimator.Options { CodeSize = 8, EncoderHiddenSizes = [32], Epochs = 2, FalsePositiveRate = 0.02f };
+
+        AutoencoderTransformer model = mlContext.Autoencoders.Autoencoder(options).Fit(train, validation);
+        double flagged = Columns.Read<bool>(model.Transform(validation), "PredictedLabel").Average(b => b ? 1.0 : 0.0);
+
+        Assert.AreEqual(0.02, flagged, 0.005);
+        Assert.IsNotNull(model.TrainingHistory[0].ValidationLoss);
+    }
+
+    [TestMethod]
+    public void Fit_FalsePositiveRateWithoutValidationData_Throws()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView train = mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Take(100));
+        var options = new AutoencoderEstimator.Options { CodeSize = 4, Epochs = 1, FalsePositiveRate = 0.02f };
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.Autoencoder(options).Fit(train));
+
+        StringAssert.Contains(e.Message, "validation data");
+    }
+
+    [TestMethod]
+    public void WithThreshold_NewValue_ReturnsCopyAndLeavesOriginal()
+    {
+        var mlContext = new MLContext();
+        AutoencoderTransformer original = SharedModel.Transformer;
+        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.Test.Take(300));
+        List<float> scores = Columns.Read<float>(original.Transform(data), "Score");
+        float median = scores.Order().ElementAt(150);
+
+        AutoencoderTransformer copy = original.WithThreshold(median);
+        List<bool> labels = Columns.Read<bool>(copy.Transform(data), "PredictedLabel");
+
+        Assert.AreNotSame(original, copy);
+        Assert.AreSame(original.Model, copy.Model);
+        Assert.AreEqual(median, copy.Threshold);
+        Assert.AreNotEqual(median, original.Threshold);
+        CollectionAssert.AreEqual(scores.Select(s => s > median).ToList(), labels);
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => original.WithThreshold(float.NaN));
+    }
+
+    [TestMethod]
+    public void Fit_NonFiniteTrainingRow_ThrowsNamingRowAndColumn()
+    {
+        var mlContext = new MLContext(seed: 1);
+        ImageRow[] rows = WithNaNAt(FashionMnist.Train.Take(50), 17, 300);
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.Autoencoder(codeSize: 4, epochs: 1).Fit(mlContext.Data.LoadFromEnumerable(rows)));
+
+        StringAssert.Contains(e.Message, "Row 17");
+        StringAssert.Contains(e.Message, "\"Features\"");
+        StringAssert.Contains(e.Message, nameof(AutoencoderEstimator.Options.SkipNonFiniteRows));
+    }
+
+    [TestMethod]
+    public void Fit_SkipNonFiniteRows_SkipsAndLogsCount()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var messages = new List<string>();
+        mlContext.Log += (_, e) => { lock (messages) { messages.Add(e.Message); } };
+        ImageRow[] rows = WithNaNAt(WithNaNAt(FashionMnist.Train.Take(50), 3, 10), 40, 700);
+        var options = new AutoencoderEstimator.Options { CodeSize = 4, EncoderHiddenSizes = [], Epochs = 1, SkipNonFiniteRows = true };
+
+        AutoencoderTransformer model = mlContext.Autoencoders.Autoencoder(options).Fit(mlContext.Data.LoadFromEnumerable(rows));
+
+        Assert.IsNotNull(model);
+        Assert.IsTrue(messages.Any(m => m.Contains("Skipped 2 training rows")), string.Join("\n", messages));
+    }
+
+    [TestMethod]
+    public void Fit_LogsOneLinePerEpochAndReportsProgress()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var messages = new List<string>();
+        mlContext.Log += (_, e) => { lock (messages) { messages.Add(e.Message); } };
+        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Take(300));
+
+        AutoencoderTransformer model = mlContext.Autoencoders.Autoencoder(codeSize: 4, hiddenSizes: [], epochs: 3).Fit(data);
+
+        Assert.HasCount(3, model.TrainingHistory);
+        string[] epochLines = messages.Where(m => m.Contains("Epoch ") && m.Contains("training loss")).ToArray();
+        Assert.HasCount(3, epochLines, string.Join("\n", messages));
+        StringAssert.Contains(epochLines[2], "Epoch 3/3");
+    }
+
+    [TestMethod]
+    public void Fit_SameContextSeed_SameModel()
+    {
+        IDataView Data(MLContext c) => c.Data.LoadFromEnumerable(FashionMnist.Train.Take(300));
+        var a = new MLContext(seed: 5);
+        var b = new MLContext(seed: 5);
+
+        AutoencoderTransformer first = a.Autoencoders.Autoencoder(codeSize: 4, hiddenSizes: [], epochs: 1).Fit(Data(a));
+        AutoencoderTransformer second = b.Autoencoders.Autoencoder(codeSize: 4, hiddenSizes: [], epochs: 1).Fit(Data(b));
+
+        Assert.AreEqual(first.Threshold, second.Threshold);
+    }
+
+    [TestMethod]
+    public void Constructor_BadOptions_ThrowNamingTheOption()
+    {
+        var mlContext = new MLContext();
+        Assert.AreEqual("CodeSize", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => mlContext.Autoencoders.Autoencoder(new AutoencoderEstimator.Options { CodeSize = 0 })).ParamName);
+        Assert.AreEqual("Contamination", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => mlContext.Autoencoders.Autoencoder(contamination: 1.5f)).ParamName);
+        Assert.AreEqual("Epochs", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => mlContext.Autoencoders.Autoencoder(epochs: 0)).ParamName);
+        Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.Autoencoder(new AutoencoderEstimator.Options { EncodedColumnName = "Score" }));
+    }
+
+    private static ImageRow[] WithNaNAt(IEnumerable<ImageRow> source, int row, int index)
+    {
+        ImageRow[] rows = source.Select(r => new ImageRow { Id = r.Id, Class = r.Class, Features = (float[])r.Features.Clone() }).ToArray();
+        rows[row].Features[index] = float.NaN;
+        return rows;
+    }
+}

@@ -1,0 +1,82 @@
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Autoencoders.Tests;
+
+[TestClass]
+public sealed class PersistenceTests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    public void SaveModel_LoadIntoNewContext_OutputsIdenticalBytes()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView train = mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Take(1500));
+        IDataView test = mlContext.Data.LoadFromEnumerable(FashionMnist.Test.Take(300));
+        var pipeline = mlContext.Transforms.NormalizeMinMax("Features")
+            .Append(mlContext.Autoencoders.Autoencoder(codeSize: 8, hiddenSizes: [32], epochs: 2, seed: 5))
+            .Append(mlContext.Transforms.Concatenate("CodeAndScore", "Encoded", "Score"))
+            .Append(mlContext.Transforms.Conversion.MapValueToKey("Label", nameof(ImageRow.Class)))
+            .Append(mlContext.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "CodeAndScore", maximumNumberOfIterations: 5));
+        ITransformer model = pipeline.Fit(train);
+        string path = Path.Combine(TestContext.TestRunDirectory ?? Path.GetTempPath(), $"pipeline-{Guid.NewGuid():N}.zip");
+
+        mlContext.Autoencoders.SaveModel(model, train.Schema, path);
+        var other = new MLContext();
+        ITransformer loaded = other.Autoencoders.LoadModel(path, out DataViewSchema inputSchema);
+
+        string[] columns = ["Features", "Encoded", "Reconstruction", "Score", "PredictedLabel", "FeatureErrors", "CodeAndScore"];
+        IDataView expected = model.Transform(test);
+        IDataView actual = loaded.Transform(other.Data.LoadFromEnumerable(FashionMnist.Test.Take(300)));
+        string[] present = columns.Where(c => expected.Schema.GetColumnOrNull(c) != null).ToArray();
+        CollectionAssert.AreEqual(Columns.Bits(expected, present), Columns.Bits(actual, present));
+        Assert.AreEqual(train.Schema.Count, inputSchema.Count);
+        Assert.IsInstanceOfType<TransformerChain<ITransformer>>(loaded);
+        Assert.AreEqual(1, ((TransformerChain<ITransformer>)loaded).OfType<AutoencoderTransformer>().Count());
+        Assert.IsFalse(Directory.EnumerateFiles(Path.GetDirectoryName(path)!, "*.tmp").Any(), "no temporary file left behind");
+    }
+
+    [TestMethod]
+    public void SaveModel_SingleTransformer_LoadsTransformerWithThresholdColumnsAndHistory()
+    {
+        var mlContext = new MLContext(seed: 1);
+        AutoencoderTransformer original = SharedModel.Transformer.WithThreshold(0.0125f);
+        var stream = new MemoryStream();
+        IDataView test = mlContext.Data.LoadFromEnumerable(FashionMnist.Test.Take(50));
+
+        mlContext.Autoencoders.SaveModel(original, test.Schema, stream);
+        stream.Position = 0;
+        var loaded = (AutoencoderTransformer)new MLContext().Autoencoders.LoadModel(stream, out _);
+
+        Assert.AreEqual(0.0125f, loaded.Threshold);
+        Assert.AreEqual(original.Columns, loaded.Columns);
+        Assert.HasCount(original.TrainingHistory.Count, loaded.TrainingHistory);
+        Assert.AreEqual(original.TrainingHistory[^1], loaded.TrainingHistory[^1]);
+        CollectionAssert.AreEqual(Columns.Bits(original.Transform(test), "Score"), Columns.Bits(loaded.Transform(test), "Score"));
+    }
+
+    [TestMethod]
+    public void ModelSave_PipelineHoldingAutoencoder_ThrowsNamingSaveModel()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.Test.Take(50));
+        ITransformer chain = new TransformerChain<ITransformer>(mlContext.Transforms.NormalizeMinMax("Features").Fit(data), SharedModel.Transformer);
+
+        Exception e = Assert.Throws<Exception>(() => mlContext.Model.Save(chain, data.Schema, new MemoryStream()));
+
+        TestContext.WriteLine($"{e.GetType().Name}: {e.Message}");
+        StringAssert.Contains(e.Message, "mlContext.Autoencoders.SaveModel(model, inputSchema, path)");
+        Assert.IsInstanceOfType<NotSupportedException>(e);
+    }
+
+    [TestMethod]
+    public void LoadModel_NotAPipelineFile_ThrowsInvalidData()
+    {
+        var mlContext = new MLContext();
+        var stream = new MemoryStream([1, 2, 3, 4, 5]);
+
+        var e = Assert.Throws<InvalidDataException>(() => mlContext.Autoencoders.LoadModel(stream, out _));
+
+        StringAssert.Contains(e.Message, "mlContext.Autoencoders.SaveModel");
+    }
+}
