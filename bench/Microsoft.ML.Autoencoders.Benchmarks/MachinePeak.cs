@@ -9,12 +9,17 @@ internal static class MachinePeak
 {
     public static double GflopsPerSecond()
     {
-        const long iterations = 200_000_000;
+        const long iterations = 50_000_000;
         int cores = Environment.ProcessorCount;
         Run(1_000_000); // warm up and tier up
-        var watch = Stopwatch.StartNew();
-        Parallel.For(0, cores, _ => Run(iterations));
-        double seconds = watch.Elapsed.TotalSeconds;
+        double seconds = double.MaxValue;
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            var watch = Stopwatch.StartNew();
+            Parallel.For(0, cores, _ => Run(iterations));
+            seconds = Math.Min(seconds, watch.Elapsed.TotalSeconds);
+        }
+
         double flopsPerIteration = 12.0 * 2 * (Vector512.IsHardwareAccelerated ? 16 : 8);
         return cores * iterations * flopsPerIteration / seconds / 1e9;
     }

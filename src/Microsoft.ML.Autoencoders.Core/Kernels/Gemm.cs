@@ -14,10 +14,12 @@ internal static unsafe class Gemm
 {
     private const int KC = 256;
     private const int NC = 512;
+    private const int BandTarget = 128;
     private const long SerialFlopLimit = 1L << 21;
 
     [ThreadStatic] private static float[]? t_packedA;
     [ThreadStatic] private static float[]? t_packedB;
+    [ThreadStatic] private static float[]? t_shared;
 
     /// <summary>The kernel used by <see cref="Multiply"/>; the best one the CPU supports unless a test sets another.</summary>
     internal static GemmKernel Kernel { get; set; } = GemmKernel.Best;
@@ -26,6 +28,10 @@ internal static unsafe class Gemm
     /// C[m x n] = op(A)[m x k] * op(B)[k x n], then C += bias (per column, when given), then the activation.
     /// A is m x k row-major (k x m when <paramref name="transposeA"/>); B is k x n (n x k when <paramref name="transposeB"/>).
     /// </summary>
+    /// <remarks>
+    /// The operand that every band of C needs (B when C is cut into row bands, A when into column bands) is packed
+    /// once, up front; threads then claim bands one at a time, each packing only its own slice of the other operand.
+    /// </remarks>
     public static void Multiply(
         int m, int n, int k,
         ReadOnlySpan<float> a, bool transposeA,
@@ -41,65 +47,91 @@ internal static unsafe class Gemm
 
         fixed (float* pa = a, pb = b, pc = c, pbias = bias)
         {
-            var problem = new Problem
+            var p = new Problem
             {
                 A = pa, B = pb, C = pc, Bias = bias.IsEmpty ? null : pbias,
                 Lda = transposeA ? m : k, Ldb = transposeB ? k : n, Ldc = n,
                 TransposeA = transposeA, TransposeB = transposeB,
                 M = m, N = n, K = k, Activation = activation, Shape = GemmKernelShape.Of(Kernel),
             };
-            int tasks = (long)m * n * k < SerialFlopLimit ? 1 : WorkerPool.ThreadCount;
-            if (tasks == 1)
+            if (k == 0)
             {
-                Run(problem);
+                for (int i = 0; i < m; i++)
+                {
+                    new Span<float>(pc + (long)i * n, n).Clear();
+                }
+
+                ApplyEpilogue(p, 0, m, 0, n);
+                return;
             }
-            else
+
+            bool parallel = WorkerPool.ThreadCount > 1 && (long)m * n * k >= SerialFlopLimit;
+            bool byRows = m >= n;
+            GemmKernelShape s = p.Shape;
+            int padded = byRows ? RoundUp(n, s.NR) : RoundUp(m, s.MR);
+            float[] shared = t_shared is { } buffer && buffer.Length >= (long)k * padded + 16
+                ? buffer
+                : t_shared = GC.AllocateUninitializedArray<float>(k * padded + 16, pinned: true);
+            fixed (float* sharedStart = shared)
             {
-                WorkerPool.Run(tasks, new Tasks(problem, tasks));
+                p.Shared = Align64(sharedStart);
+                p.SharedStride = padded;
+                for (int pc0 = 0; pc0 < k; pc0 += KC)
+                {
+                    int kc = Math.Min(KC, k - pc0);
+                    float* block = p.Shared + (long)pc0 * padded;
+                    if (byRows)
+                    {
+                        GemmPacking.PackB(pb, p.Ldb, transposeB, pc0, kc, 0, n, s.NR, block);
+                    }
+                    else
+                    {
+                        GemmPacking.PackA(pa, p.Lda, transposeA, 0, m, pc0, kc, s.MR, block);
+                    }
+                }
+
+                int extent = byRows ? m : n;
+                int granule = byRows ? s.MR : s.NR;
+                int threads = parallel ? WorkerPool.ThreadCount : 1;
+                int bands = threads * (int)Math.Ceiling(extent / (double)(threads * BandTarget));
+                bands = Math.Max(1, Math.Min(bands, (extent + granule - 1) / granule));
+                var job = new Bands(p, byRows, bands);
+                if (parallel && bands > 1)
+                {
+                    WorkerPool.Run(bands, job);
+                }
+                else
+                {
+                    for (int i = 0; i < bands; i++)
+                    {
+                        job.Execute(i);
+                    }
+                }
             }
         }
     }
 
-    private static void Run(in Problem p)
+    /// <summary>Computes rows [i0, i1) of C from the shared, fully packed B.</summary>
+    private static void RunRowBand(in Problem p, int i0, int i1)
     {
-        if (p.M == 0 || p.N == 0)
-        {
-            return;
-        }
-
-        if (p.K == 0)
-        {
-            for (int i = 0; i < p.M; i++)
-            {
-                new Span<float>(p.C + (long)i * p.Ldc, p.N).Clear();
-            }
-
-            ApplyEpilogue(p, 0, p.M, 0, p.N);
-            return;
-        }
-
         GemmKernelShape s = p.Shape;
         float[] packedA = t_packedA ??= GC.AllocateUninitializedArray<float>(GemmKernelShape.MaxMC * KC + 16, pinned: true);
-        float[] packedB = t_packedB ??= GC.AllocateUninitializedArray<float>(KC * NC + 16, pinned: true);
-        fixed (float* pa0 = packedA, pb0 = packedB)
+        fixed (float* pa0 = packedA)
         {
             float* pa = Align64(pa0);
-            float* pb = Align64(pb0);
             for (int jc = 0; jc < p.N; jc += NC)
             {
                 int nc = Math.Min(NC, p.N - jc);
                 for (int pc = 0; pc < p.K; pc += KC)
                 {
                     int kc = Math.Min(KC, p.K - pc);
-                    bool accumulate = pc > 0;
-                    bool last = pc + kc == p.K;
-                    GemmPacking.PackB(p.B, p.Ldb, p.TransposeB, pc, kc, jc, nc, s.NR, pb);
-                    for (int ic = 0; ic < p.M; ic += s.MC)
+                    float* pb = p.Shared + (long)pc * p.SharedStride + (long)jc * kc;
+                    for (int ic = i0; ic < i1; ic += s.MC)
                     {
-                        int mc = Math.Min(s.MC, p.M - ic);
+                        int mc = Math.Min(s.MC, i1 - ic);
                         GemmPacking.PackA(p.A, p.Lda, p.TransposeA, ic, mc, pc, kc, s.MR, pa);
-                        MultiplyBlock(s, mc, nc, kc, pa, pb, p.C + (long)ic * p.Ldc + jc, p.Ldc, accumulate);
-                        if (last)
+                        MultiplyBlock(s, mc, nc, kc, pa, pb, p.C + (long)ic * p.Ldc + jc, p.Ldc, accumulate: pc > 0);
+                        if (pc + kc == p.K)
                         {
                             ApplyEpilogue(p, ic, mc, jc, nc);
                         }
@@ -108,6 +140,38 @@ internal static unsafe class Gemm
             }
         }
     }
+
+    /// <summary>Computes columns [j0, j1) of C from the shared, fully packed A.</summary>
+    private static void RunColumnBand(in Problem p, int j0, int j1)
+    {
+        GemmKernelShape s = p.Shape;
+        float[] packedB = t_packedB ??= GC.AllocateUninitializedArray<float>(KC * NC + 16, pinned: true);
+        fixed (float* pb0 = packedB)
+        {
+            float* pb = Align64(pb0);
+            for (int jc = j0; jc < j1; jc += NC)
+            {
+                int nc = Math.Min(NC, j1 - jc);
+                for (int pc = 0; pc < p.K; pc += KC)
+                {
+                    int kc = Math.Min(KC, p.K - pc);
+                    GemmPacking.PackB(p.B, p.Ldb, p.TransposeB, pc, kc, jc, nc, s.NR, pb);
+                    for (int ic = 0; ic < p.M; ic += s.MC)
+                    {
+                        int mc = Math.Min(s.MC, p.M - ic);
+                        float* pa = p.Shared + (long)pc * p.SharedStride + (long)ic * kc;
+                        MultiplyBlock(s, mc, nc, kc, pa, pb, p.C + (long)ic * p.Ldc + jc, p.Ldc, accumulate: pc > 0);
+                        if (pc + kc == p.K)
+                        {
+                            ApplyEpilogue(p, ic, mc, jc, nc);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int RoundUp(int value, int granule) => (value + granule - 1) / granule * granule;
 
     private static void MultiplyBlock(GemmKernelShape s, int mc, int nc, int kc, float* pa, float* pb, float* c, int ldc, bool accumulate)
     {
@@ -190,51 +254,41 @@ internal static unsafe class Gemm
 
     private static float* Align64(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
 
-    /// <summary>A multiply cut into bands, one per task.</summary>
-    private sealed class Tasks(Problem problem, int count) : IParallelWork
+    /// <summary>A multiply cut into bands of C's rows or columns, one per task.</summary>
+    private sealed class Bands(Problem problem, bool byRows, int count) : IParallelWork
     {
-        public void Execute(int index) => Run(problem.Slice(index, count));
-    }
-
-    /// <summary>One multiply's operands, and the part of it a task owns.</summary>
-    private struct Problem
-    {
-        public float* A, B, C, Bias;
-        public int Lda, Ldb, Ldc, M, N, K;
-        public bool TransposeA, TransposeB;
-        public Activation Activation;
-        public GemmKernelShape Shape;
-
-        /// <summary>Task <paramref name="t"/> of <paramref name="count"/>: a band of rows, or of columns when C is wider than tall.</summary>
-        public readonly Problem Slice(int t, int count)
+        public void Execute(int index)
         {
-            Problem q = this;
-            if (M >= N)
+            GemmKernelShape s = problem.Shape;
+            int extent = byRows ? problem.M : problem.N;
+            int granule = byRows ? s.MR : s.NR;
+            int granules = (extent + granule - 1) / granule;
+            int start = (int)((long)granules * index / count) * granule;
+            int end = Math.Min(extent, (int)((long)granules * (index + 1) / count) * granule);
+            if (start >= end)
             {
-                (int start, int length) = Band(M, Shape.MR, t, count);
-                q.M = length;
-                q.A = TransposeA ? A + start : A + (long)start * Lda;
-                q.C = C + (long)start * Ldc;
+                return;
+            }
+
+            if (byRows)
+            {
+                RunRowBand(problem, start, end);
             }
             else
             {
-                (int start, int length) = Band(N, Shape.NR, t, count);
-                q.N = length;
-                q.B = TransposeB ? B + (long)start * Ldb : B + start;
-                q.C = C + start;
-                q.Bias = Bias == null ? null : Bias + start;
+                RunColumnBand(problem, start, end);
             }
-
-            return q;
         }
+    }
 
-        private static (int Start, int Length) Band(int total, int granule, int t, int count)
-        {
-            int granules = (total + granule - 1) / granule;
-            int start = (int)((long)granules * t / count) * granule;
-            int end = Math.Min(total, (int)((long)granules * (t + 1) / count) * granule);
-            return (Math.Min(start, total), Math.Max(0, end - start));
-        }
+    /// <summary>One multiply's operands, and the operand packed once for all bands.</summary>
+    private struct Problem
+    {
+        public float* A, B, C, Bias, Shared;
+        public int Lda, Ldb, Ldc, M, N, K, SharedStride;
+        public bool TransposeA, TransposeB;
+        public Activation Activation;
+        public GemmKernelShape Shape;
     }
 }
 

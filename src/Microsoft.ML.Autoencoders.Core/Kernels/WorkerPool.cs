@@ -9,20 +9,20 @@ internal interface IParallelWork
 
 /// <summary>
 /// One worker thread per extra core, kept spinning for a moment after each job so that the dozen short
-/// multiplies of a training step start in a microsecond rather than a thread-pool wake-up. One job runs
-/// at a time; a caller that finds the pool busy runs its tasks on its own thread.
+/// multiplies of a training step start in a microsecond rather than a thread-pool wake-up. The caller and
+/// the workers claim tasks one at a time, so a worker that the operating system has not scheduled costs
+/// no more than the task it holds. One job runs at a time; a caller that finds the pool busy runs its
+/// tasks on its own thread.
 /// </summary>
 internal static class WorkerPool
 {
-    private const int SpinIterations = 4000;
+    private const int SpinIterations = 2000;
 
     private static readonly object Gate = new();
     private static Worker[]? s_workers;
-    private static int s_pending;
-    private static Exception? s_failure;
 
     /// <summary>The threads a job can use, the caller's included.</summary>
-    public static int ThreadCount => Environment.ProcessorCount;
+    public static int ThreadCount { get; } = Environment.ProcessorCount;
 
     /// <summary>Runs tasks 0 to <paramref name="count"/> - 1 of <paramref name="work"/> and returns when all are done.</summary>
     public static void Run(int count, IParallelWork work)
@@ -40,27 +40,21 @@ internal static class WorkerPool
         try
         {
             Worker[] workers = s_workers ??= CreateWorkers();
+            var job = new Job(work, count);
             int helpers = Math.Min(count - 1, workers.Length);
-            int participants = helpers + 1;
-            s_failure = null;
-            Volatile.Write(ref s_pending, helpers);
             for (int w = 0; w < helpers; w++)
             {
-                workers[w].Start(work, count, w + 1, participants);
+                workers[w].Start(job);
             }
 
-            for (int i = 0; i < count; i += participants)
-            {
-                work.Execute(i);
-            }
-
+            job.RunTasks();
             var spinner = new SpinWait();
-            while (Volatile.Read(ref s_pending) != 0)
+            while (Volatile.Read(ref job.Completed) != count)
             {
                 spinner.SpinOnce(sleep1Threshold: -1);
             }
 
-            if (s_failure is Exception failure)
+            if (job.Failure is Exception failure)
             {
                 throw new AggregateException(failure);
             }
@@ -82,12 +76,39 @@ internal static class WorkerPool
         return workers;
     }
 
+    /// <summary>One call's tasks and their claim and completion counters.</summary>
+    private sealed class Job(IParallelWork work, int count)
+    {
+        public int Next;
+        public int Completed;
+        public Exception? Failure;
+
+        /// <summary>Claims and runs tasks until none is left.</summary>
+        public void RunTasks()
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref Next) - 1) < count)
+            {
+                try
+                {
+                    work.Execute(index);
+                }
+                catch (Exception e)
+                {
+                    Failure = e;
+                }
+                finally
+                {
+                    Interlocked.Increment(ref Completed);
+                }
+            }
+        }
+    }
+
     private sealed class Worker
     {
         private readonly SemaphoreSlim _wake = new(0);
-        private IParallelWork? _work;
-        private int _count, _first, _stride;
-        private int _generation;
+        private Job? _job;
         private int _sleeping;
 
         public Worker(int index)
@@ -96,13 +117,9 @@ internal static class WorkerPool
             thread.Start();
         }
 
-        public void Start(IParallelWork work, int count, int first, int stride)
+        public void Start(Job job)
         {
-            _work = work;
-            _count = count;
-            _first = first;
-            _stride = stride;
-            Interlocked.Increment(ref _generation);
+            Volatile.Write(ref _job, job);
             if (Interlocked.CompareExchange(ref _sleeping, 0, 1) == 1)
             {
                 _wake.Release();
@@ -111,11 +128,11 @@ internal static class WorkerPool
 
         private void Loop()
         {
-            int seen = 0;
             while (true)
             {
+                Job? job;
                 int spins = 0;
-                while (Volatile.Read(ref _generation) == seen)
+                while ((job = Interlocked.Exchange(ref _job, null)) == null)
                 {
                     if (++spins < SpinIterations)
                     {
@@ -124,7 +141,7 @@ internal static class WorkerPool
                     }
 
                     Interlocked.Exchange(ref _sleeping, 1);
-                    if (Volatile.Read(ref _generation) == seen)
+                    if (Volatile.Read(ref _job) == null)
                     {
                         _wake.Wait();
                     }
@@ -133,23 +150,7 @@ internal static class WorkerPool
                     spins = 0;
                 }
 
-                seen = Volatile.Read(ref _generation);
-                try
-                {
-                    for (int i = _first; i < _count; i += _stride)
-                    {
-                        _work!.Execute(i);
-                    }
-                }
-                catch (Exception e)
-                {
-                    s_failure = e;
-                }
-                finally
-                {
-                    _work = null;
-                    Interlocked.Decrement(ref s_pending);
-                }
+                job.RunTasks();
             }
         }
     }
