@@ -21,7 +21,7 @@ internal static unsafe class Gemm
     [ThreadStatic] private static float[]? t_packedB;
     [ThreadStatic] private static float[]? t_shared;
 
-    /// <summary>The kernel used by <see cref="Multiply"/>; the best one the CPU supports unless a test sets another.</summary>
+    /// <summary>The kernel multiplies use; the best one the CPU supports unless a test sets another.</summary>
     internal static GemmKernel Kernel { get; set; } = GemmKernel.Best;
 
     /// <summary>
@@ -65,7 +65,6 @@ internal static unsafe class Gemm
                 return;
             }
 
-            bool parallel = WorkerPool.ThreadCount > 1 && (long)m * n * k >= SerialFlopLimit;
             bool byRows = m >= n;
             GemmKernelShape s = p.Shape;
             int padded = byRows ? RoundUp(n, s.NR) : RoundUp(m, s.MR);
@@ -76,37 +75,87 @@ internal static unsafe class Gemm
             {
                 p.Shared = Align64(sharedStart);
                 p.SharedStride = padded;
-                for (int pc0 = 0; pc0 < k; pc0 += KC)
+                var packing = new SharedPacking(p, byRows);
+                if (IsParallel(p))
                 {
-                    int kc = Math.Min(KC, k - pc0);
-                    float* block = p.Shared + (long)pc0 * padded;
-                    if (byRows)
-                    {
-                        GemmPacking.PackB(pb, p.Ldb, transposeB, pc0, kc, 0, n, s.NR, block);
-                    }
-                    else
-                    {
-                        GemmPacking.PackA(pa, p.Lda, transposeA, 0, m, pc0, kc, s.MR, block);
-                    }
-                }
-
-                int extent = byRows ? m : n;
-                int granule = byRows ? s.MR : s.NR;
-                int threads = parallel ? WorkerPool.ThreadCount : 1;
-                int bands = threads * (int)Math.Ceiling(extent / (double)(threads * BandTarget));
-                bands = Math.Max(1, Math.Min(bands, (extent + granule - 1) / granule));
-                var job = new Bands(p, byRows, bands);
-                if (parallel && bands > 1)
-                {
-                    WorkerPool.Run(bands, job);
+                    WorkerPool.Run(packing.TaskCount, packing);
                 }
                 else
                 {
-                    for (int i = 0; i < bands; i++)
+                    for (int i = 0; i < packing.TaskCount; i++)
                     {
-                        job.Execute(i);
+                        packing.Execute(i);
                     }
                 }
+
+                RunBands(p, byRows);
+            }
+        }
+    }
+
+    /// <summary>
+    /// C[m x n] = op(A)[m x k] * B, then C += bias (per column, when given), then the activation, with B packed
+    /// ahead of time by <see cref="PackedMatrix"/>: what inference does with a trained model's weights.
+    /// </summary>
+    public static void Multiply(
+        int m,
+        ReadOnlySpan<float> a, bool transposeA,
+        PackedMatrix b,
+        Span<float> c,
+        ReadOnlySpan<float> bias = default,
+        Activation activation = Activation.Identity)
+    {
+        if (m == 0 || b.N == 0)
+        {
+            return;
+        }
+
+        fixed (float* pa = a, pc = c, pbias = bias, packed = b.Values)
+        {
+            var p = new Problem
+            {
+                A = pa, C = pc, Bias = bias.IsEmpty ? null : pbias,
+                Lda = transposeA ? m : b.K, Ldc = b.N, TransposeA = transposeA,
+                M = m, N = b.N, K = b.K, Activation = activation, Shape = b.Shape,
+                Shared = Align64(packed), SharedStride = b.Stride,
+            };
+            RunBands(p, byRows: true);
+        }
+    }
+
+    /// <summary>Packs all of op(B) (k x n) in the layout row bands read, into <paramref name="target"/> (k x <paramref name="stride"/> values).</summary>
+    internal static void PackWhole(float* b, bool transposeB, int k, int n, GemmKernelShape s, float* target, int stride)
+    {
+        for (int pc0 = 0; pc0 < k; pc0 += KC)
+        {
+            GemmPacking.PackB(b, transposeB ? k : n, transposeB, pc0, Math.Min(KC, k - pc0), 0, n, s.NR, target + (long)pc0 * stride);
+        }
+    }
+
+    internal static float* Align64(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
+
+    private static bool IsParallel(in Problem p) => WorkerPool.ThreadCount > 1 && (long)p.M * p.N * p.K >= SerialFlopLimit;
+
+    /// <summary>Cuts C into bands of rows (or columns) and runs them, on all cores when the multiply is big enough.</summary>
+    private static void RunBands(in Problem p, bool byRows)
+    {
+        GemmKernelShape s = p.Shape;
+        bool parallel = IsParallel(p);
+        int extent = byRows ? p.M : p.N;
+        int granule = byRows ? s.MR : s.NR;
+        int threads = parallel ? WorkerPool.ThreadCount : 1;
+        int bands = threads * (int)Math.Ceiling(extent / (double)(threads * BandTarget));
+        bands = Math.Max(1, Math.Min(bands, (extent + granule - 1) / granule));
+        var job = new Bands(p, byRows, bands);
+        if (parallel && bands > 1)
+        {
+            WorkerPool.Run(bands, job);
+        }
+        else
+        {
+            for (int i = 0; i < bands; i++)
+            {
+                job.Execute(i);
             }
         }
     }
@@ -252,7 +301,36 @@ internal static unsafe class Gemm
         }
     }
 
-    private static float* Align64(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
+    /// <summary>Packs the shared operand (all of B for row bands, all of A for column bands): each K block in two halves.</summary>
+    private sealed class SharedPacking(Problem p, bool byRows) : IParallelWork
+    {
+        public int TaskCount => 2 * ((p.K + KC - 1) / KC);
+
+        public void Execute(int index)
+        {
+            int pc = index / 2 * KC;
+            int kc = Math.Min(KC, p.K - pc);
+            int extent = byRows ? p.N : p.M;
+            int granule = byRows ? p.Shape.NR : p.Shape.MR;
+            int half = (extent + 2 * granule - 1) / (2 * granule) * granule;
+            int start = index % 2 == 0 ? 0 : Math.Min(half, extent);
+            int end = index % 2 == 0 ? Math.Min(half, extent) : extent;
+            if (start >= end)
+            {
+                return;
+            }
+
+            float* block = p.Shared + (long)pc * p.SharedStride + (long)start * kc;
+            if (byRows)
+            {
+                GemmPacking.PackB(p.B, p.Ldb, p.TransposeB, pc, kc, start, end - start, p.Shape.NR, block);
+            }
+            else
+            {
+                GemmPacking.PackA(p.A, p.Lda, p.TransposeA, start, end - start, pc, kc, p.Shape.MR, block);
+            }
+        }
+    }
 
     /// <summary>A multiply cut into bands of C's rows or columns, one per task.</summary>
     private sealed class Bands(Problem problem, bool byRows, int count) : IParallelWork

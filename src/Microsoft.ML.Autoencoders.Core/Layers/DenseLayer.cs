@@ -55,6 +55,13 @@ internal sealed class DenseLayer
         }
     }
 
+    /// <summary>output = f(input W + b) with W packed ahead of time (inference with a trained model's weights).</summary>
+    public void Forward(PackedMatrix weights, ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, int rows, Span<float> output) =>
+        Gemm.Multiply(rows, input, false, weights, output[..(rows * OutputSize)], Bias(parameters), Activation);
+
+    /// <summary>Packs this layer's weights for <see cref="Forward(PackedMatrix, ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float})"/>.</summary>
+    public PackedMatrix PackWeights(ReadOnlySpan<float> parameters) => new(Weights(parameters), InputSize, OutputSize, transposed: false);
+
     /// <summary>
     /// Backpropagates through the layer. <paramref name="gradient"/> holds dL/d(output) on entry, or dL/d(pre-activation)
     /// when <paramref name="gradientIsPreActivation"/>, and is overwritten with dL/d(pre-activation). Writes dL/dW and dL/db

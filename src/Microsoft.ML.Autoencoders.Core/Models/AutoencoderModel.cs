@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
+using Microsoft.ML.Autoencoders.Kernels;
 using Microsoft.ML.Autoencoders.Networks;
 
 namespace Microsoft.ML.Autoencoders;
@@ -14,6 +15,7 @@ public sealed class AutoencoderModel
 
     private readonly float[] _parameters;
     private readonly DenseNetwork _network;
+    private readonly PackedMatrix[] _packedWeights;
     private readonly ConcurrentBag<NetworkWorkspace> _workspaces = new();
 
     internal AutoencoderModel(AutoencoderArchitecture architecture, float[] parameters)
@@ -25,6 +27,7 @@ public sealed class AutoencoderModel
         }
 
         _parameters = parameters;
+        _packedWeights = _network.Layers.Select(layer => layer.PackWeights(parameters)).ToArray();
         Architecture = architecture;
     }
 
@@ -99,30 +102,26 @@ public sealed class AutoencoderModel
         NetworkWorkspace workspace = RentWorkspace();
         try
         {
+            int last = _network.Layers.Count - 1;
             for (int start = 0; start < rows; start += ChunkRows)
             {
                 int count = Math.Min(ChunkRows, rows - start);
                 ReadOnlySpan<float> x = inputs.Slice(start * InputSize, count * InputSize);
-                _network.Forward(_parameters, x, count, workspace, layerCount);
-                if (!codes.IsEmpty)
+                ReadOnlySpan<float> layerInput = x;
+                for (int i = 0; i < layerCount; i++)
                 {
-                    workspace.Outputs[_network.CodeLayer][..(count * CodeSize)].CopyTo(codes.Slice(start * CodeSize));
-                }
-
-                if (!decode)
-                {
-                    continue;
-                }
-
-                Span<float> y = workspace.Outputs[_network.Layers.Count - 1][..(count * InputSize)];
-                if (!reconstructions.IsEmpty)
-                {
-                    y.CopyTo(reconstructions.Slice(start * InputSize));
+                    // The code and the reconstruction go straight into the caller's buffers when it asked for them.
+                    Span<float> output =
+                        i == _network.CodeLayer && !codes.IsEmpty ? codes.Slice(start * CodeSize, count * CodeSize)
+                        : i == last && !reconstructions.IsEmpty ? reconstructions.Slice(start * InputSize, count * InputSize)
+                        : workspace.Outputs[i][..(count * _network.Layers[i].OutputSize)];
+                    _network.Layers[i].Forward(_packedWeights[i], _parameters, layerInput, count, output);
+                    layerInput = output;
                 }
 
                 if (!scores.IsEmpty || !featureErrors.IsEmpty)
                 {
-                    ScoreChunk(x, y, count, scores.IsEmpty ? default : scores.Slice(start, count), featureErrors.IsEmpty ? default : featureErrors.Slice(start * InputSize, count * InputSize));
+                    ScoreChunk(x, layerInput, count, scores.IsEmpty ? default : scores.Slice(start, count), featureErrors.IsEmpty ? default : featureErrors.Slice(start * InputSize, count * InputSize));
                 }
             }
         }
