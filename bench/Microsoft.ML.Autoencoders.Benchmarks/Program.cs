@@ -8,6 +8,6 @@ switch (args.FirstOrDefault())
         GemmBenchmark.Run();
         return 0;
     default:
-        Console.Error.WriteLine("usage: Microsoft.ML.Autoencoders.Benchmarks train [--data DIR] [--python PATH] [--limit N] | gemm");
+        Console.Error.WriteLine("usage: Microsoft.ML.Autoencoders.Benchmarks train [--data DIR] [--python PATH] [--limit N] [--rounds R] | gemm");
         return 2;
 }

@@ -5,7 +5,7 @@ using Microsoft.ML;
 using Microsoft.ML.Autoencoders;
 using Microsoft.ML.Data;
 
-const string dataDirectory = "/usr/share/datasets/fashion-mnist";
+string dataDirectory = Environment.GetEnvironmentVariable("FASHION_MNIST_DIR") is { Length: > 0 } directory ? directory : "/usr/share/datasets/fashion-mnist";
 string[] classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 int normalClass = args.Length > 0 ? int.Parse(args[0]) : 1;
 int epochs = args.Length > 1 ? int.Parse(args[1]) : 15;

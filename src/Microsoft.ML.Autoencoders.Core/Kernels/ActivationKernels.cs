@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -17,6 +18,7 @@ internal static class ActivationKernels
     public static bool NeedsInput(Activation activation) => activation == Activation.Gelu;
 
     /// <summary>Replaces each value x with f(x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(Activation activation, Span<float> values)
     {
         switch (activation)
@@ -51,6 +53,7 @@ internal static class ActivationKernels
     /// in place. <paramref name="outputs"/> are f(x); <paramref name="inputs"/> are x, needed only where
     /// <see cref="NeedsInput"/> says so.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(Activation activation, ReadOnlySpan<float> outputs, ReadOnlySpan<float> inputs, Span<float> gradient)
     {
         switch (activation)
@@ -80,6 +83,7 @@ internal static class ActivationKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ApplyLeakyRelu(Span<float> values)
     {
         int i = 0;
@@ -146,6 +150,7 @@ internal static class ActivationKernels
         TensorPrimitives.Tanh(t, t);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardRelu(ReadOnlySpan<float> outputs, Span<float> gradient, float negativeSlope)
     {
         var slope = new Vector<float>(negativeSlope);
@@ -163,6 +168,7 @@ internal static class ActivationKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardElu(ReadOnlySpan<float> outputs, Span<float> gradient)
     {
         // For x <= 0, f'(x) = exp(x) = f(x) + 1.
@@ -181,6 +187,7 @@ internal static class ActivationKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardTanh(ReadOnlySpan<float> outputs, Span<float> gradient)
     {
         // f'(x) = 1 - f(x)^2
@@ -198,6 +205,7 @@ internal static class ActivationKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardSigmoid(ReadOnlySpan<float> outputs, Span<float> gradient)
     {
         // f'(x) = f(x) (1 - f(x))

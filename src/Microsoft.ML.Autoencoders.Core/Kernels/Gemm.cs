@@ -137,6 +137,7 @@ internal static unsafe class Gemm
     private static bool IsParallel(in Problem p) => WorkerPool.ThreadCount > 1 && (long)p.M * p.N * p.K >= SerialFlopLimit;
 
     /// <summary>Cuts C into bands of rows (or columns) and runs them, on all cores when the multiply is big enough.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBands(in Problem p, bool byRows)
     {
         GemmKernelShape s = p.Shape;
@@ -161,6 +162,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Computes rows [i0, i1) of C from the shared, fully packed B.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunRowBand(in Problem p, int i0, int i1)
     {
         GemmKernelShape s = p.Shape;
@@ -191,6 +193,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Computes columns [j0, j1) of C from the shared, fully packed A.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunColumnBand(in Problem p, int j0, int j1)
     {
         GemmKernelShape s = p.Shape;
@@ -222,6 +225,7 @@ internal static unsafe class Gemm
 
     private static int RoundUp(int value, int granule) => (value + granule - 1) / granule * granule;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyBlock(GemmKernelShape s, int mc, int nc, int kc, float* pa, float* pb, float* c, int ldc, bool accumulate)
     {
         float* tile = stackalloc float[GemmKernelShape.MaxTile];
@@ -264,6 +268,7 @@ internal static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MergeTile(float* tile, int tileStride, float* c, int ldc, int mr, int nr, bool accumulate)
     {
         for (int i = 0; i < mr; i++)
@@ -281,6 +286,7 @@ internal static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ApplyEpilogue(in Problem p, int row0, int rows, int col0, int cols)
     {
         if (p.Bias == null && p.Activation == Activation.Identity)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -11,6 +12,7 @@ namespace Microsoft.ML.Autoencoders.Kernels;
 internal static unsafe class GemmPacking
 {
     /// <summary>Packs rows [i0, i0 + mc) and columns [p0, p0 + kc) of op(A).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(float* a, int lda, bool transposed, int i0, int mc, int p0, int kc, int mr, float* packed)
     {
         for (int ir = 0; ir < mc; ir += mr)
@@ -78,6 +80,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>Packs rows [p0, p0 + kc) and columns [j0, j0 + nc) of op(B).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(float* b, int ldb, bool transposed, int p0, int kc, int j0, int nc, int nr, float* packed)
     {
         for (int jr = 0; jr < nc; jr += nr)
@@ -155,6 +158,7 @@ internal static unsafe class GemmPacking
     /// Writes the 8 rows at <paramref name="source"/> (row stride <paramref name="stride"/>, <paramref name="length"/> values each)
     /// column by column: value (r, p) goes to <c>target[p * targetStride + r]</c>. Eight by eight blocks are transposed in registers.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposeRows(float* source, int stride, int length, float* target, int targetStride = 8)
     {
         int p = 0;

@@ -131,12 +131,13 @@ internal static class WorkerPool
             while (true)
             {
                 Job? job;
-                int spins = 0;
+                var spinner = new SpinWait();
                 while ((job = Interlocked.Exchange(ref _job, null)) == null)
                 {
-                    if (++spins < SpinIterations)
+                    // Spinning yields now and then, so a worker sharing a core with the caller lets it run.
+                    if (spinner.Count < SpinIterations)
                     {
-                        Thread.SpinWait(20);
+                        spinner.SpinOnce(sleep1Threshold: -1);
                         continue;
                     }
 
@@ -147,7 +148,7 @@ internal static class WorkerPool
                     }
 
                     Interlocked.Exchange(ref _sleeping, 0);
-                    spins = 0;
+                    spinner.Reset();
                 }
 
                 job.RunTasks();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using Microsoft.ML.Autoencoders.Kernels;
 
@@ -67,6 +68,7 @@ internal sealed class DenseLayer
     /// when <paramref name="gradientIsPreActivation"/>, and is overwritten with dL/d(pre-activation). Writes dL/dW and dL/db
     /// into <paramref name="parameterGradients"/> and, unless <paramref name="inputGradient"/> is empty, dL/d(input).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(
         ReadOnlySpan<float> parameters,
         ReadOnlySpan<float> input,

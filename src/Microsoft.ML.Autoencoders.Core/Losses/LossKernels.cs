@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -39,6 +40,7 @@ internal static class LossKernels
             _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "Unknown loss function."),
         };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double SquaredError(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> gradient, float scale)
     {
         bool withGradient = !gradient.IsEmpty;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using Microsoft.ML.Autoencoders.Kernels;
 
@@ -44,6 +45,7 @@ internal sealed class AdamUpdater : IParameterUpdater, IParallelWork
         Update(_parameters.AsSpan(start, length), _gradients.AsSpan(start, length), _firstMoment.AsSpan(start, length), _secondMoment.AsSpan(start, length), _learningRate);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Update(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> m, Span<float> v, float learningRate)
     {
         float stepSize = learningRate / (1f - MathF.Pow(_beta1, _step));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using Microsoft.ML.Autoencoders.Losses;
@@ -197,6 +198,7 @@ public sealed class AutoencoderTrainer
         }
 
         /// <summary>One gradient step on the given rows; returns the batch's mean loss, or NaN when the step was refused as divergent.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private double Step(ReadOnlySpan<int> rows, float learningRate)
         {
             int features = _architecture.InputSize;
