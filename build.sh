@@ -16,7 +16,7 @@ restore() {
   log="$logs/restore-$(basename "$project" .csproj).log"
   if dotnet restore "$project" >"$log" 2>&1; then return 0; fi
   local missing
-  missing=$(grep -oE "NU110[123]: Unable to find package [A-Za-z0-9.]+" "$log" | awk '{print $NF}' | sort -u | paste -sd, - || true)
+  missing=$(grep -oE "NU110[123]: Unable to find package [A-Za-z0-9.]+" "$log" | awk '{print $NF}' | sed 's/\.$//' | sort -u | paste -sd, - || true)
   if [ -z "$missing" ] || grep -vE "^(Microsoft\.ML|TorchSharp|libtorch|SkiaSharp|SixLabors)" <<<"${missing//,/$'\n'}" | grep -q .; then
     echo "Restore of $project failed for a reason other than an unavailable optional package; see $log:" >&2
     grep -E "error" "$log" | sort -u | head -20 >&2
