@@ -26,7 +26,7 @@ internal static class ActivationKernels
             case Activation.Identity:
                 break;
             case Activation.Relu:
-                TensorPrimitives.Max(values, 0f, values);
+                VectorKernels.Relu(values);
                 break;
             case Activation.LeakyRelu:
                 ApplyLeakyRelu(values);

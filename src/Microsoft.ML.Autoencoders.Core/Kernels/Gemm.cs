@@ -32,6 +32,7 @@ internal static unsafe class Gemm
     /// The operand that every band of C needs (B when C is cut into row bands, A when into column bands) is packed
     /// once, up front; threads then claim bands one at a time, each packing only its own slice of the other operand.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(
         int m, int n, int k,
         ReadOnlySpan<float> a, bool transposeA,
@@ -97,6 +98,7 @@ internal static unsafe class Gemm
     /// C[m x n] = op(A)[m x k] * B, then C += bias (per column, when given), then the activation, with B packed
     /// ahead of time by <see cref="PackedMatrix"/>: what inference does with a trained model's weights.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(
         int m,
         ReadOnlySpan<float> a, bool transposeA,
@@ -277,7 +279,7 @@ internal static unsafe class Gemm
             var target = new Span<float>(c + (long)i * ldc, nr);
             if (accumulate)
             {
-                System.Numerics.Tensors.TensorPrimitives.Add(source, target, target);
+                VectorKernels.Add(target, source);
             }
             else
             {
@@ -298,12 +300,19 @@ internal static unsafe class Gemm
         for (int i = row0; i < row0 + rows; i++)
         {
             var row = new Span<float>(p.C + (long)i * p.Ldc + col0, cols);
-            if (!bias.IsEmpty)
+            if (bias.IsEmpty)
             {
-                System.Numerics.Tensors.TensorPrimitives.Add(row, bias, row);
+                ActivationKernels.Apply(p.Activation, row);
             }
-
-            ActivationKernels.Apply(p.Activation, row);
+            else if (p.Activation is Activation.Relu or Activation.Identity)
+            {
+                VectorKernels.AddBias(row, bias, relu: p.Activation == Activation.Relu);
+            }
+            else
+            {
+                VectorKernels.Add(row, bias);
+                ActivationKernels.Apply(p.Activation, row);
+            }
         }
     }
 
@@ -312,6 +321,7 @@ internal static unsafe class Gemm
     {
         public int TaskCount => 2 * ((p.K + KC - 1) / KC);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int index)
         {
             int pc = index / 2 * KC;
@@ -341,6 +351,7 @@ internal static unsafe class Gemm
     /// <summary>A multiply cut into bands of C's rows or columns, one per task.</summary>
     private sealed class Bands(Problem problem, bool byRows, int count) : IParallelWork
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int index)
         {
             GemmKernelShape s = problem.Shape;

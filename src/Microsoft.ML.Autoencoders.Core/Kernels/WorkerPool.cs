@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Microsoft.ML.Autoencoders.Kernels;
 
 /// <summary>A piece of work split into numbered tasks that may run on different threads.</summary>
@@ -25,6 +26,7 @@ internal static class WorkerPool
     public static int ThreadCount { get; } = Environment.ProcessorCount;
 
     /// <summary>Runs tasks 0 to <paramref name="count"/> - 1 of <paramref name="work"/> and returns when all are done.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int count, IParallelWork work)
     {
         if (count <= 1 || ThreadCount == 1 || !Monitor.TryEnter(Gate))
@@ -84,6 +86,7 @@ internal static class WorkerPool
         public Exception? Failure;
 
         /// <summary>Claims and runs tasks until none is left.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunTasks()
         {
             int index;
@@ -126,6 +129,7 @@ internal static class WorkerPool
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Loop()
         {
             while (true)

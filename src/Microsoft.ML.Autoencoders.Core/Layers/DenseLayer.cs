@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Numerics.Tensors;
 using Microsoft.ML.Autoencoders.Kernels;
 
 namespace Microsoft.ML.Autoencoders.Layers;
@@ -41,6 +40,7 @@ internal sealed class DenseLayer
     /// empty it receives input W + b (the backward pass of some activations and losses needs it); otherwise
     /// bias and activation are fused into the multiply.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, int rows, Span<float> output, Span<float> preActivation)
     {
         int size = rows * OutputSize;
@@ -94,7 +94,7 @@ internal sealed class DenseLayer
         delta[..OutputSize].CopyTo(biasGradient);
         for (int r = 1; r < rows; r++)
         {
-            TensorPrimitives.Add(biasGradient, delta.Slice(r * OutputSize, OutputSize), biasGradient);
+            VectorKernels.Add(biasGradient, delta.Slice(r * OutputSize, OutputSize));
         }
 
         if (!inputGradient.IsEmpty)

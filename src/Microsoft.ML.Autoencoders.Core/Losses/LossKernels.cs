@@ -15,6 +15,7 @@ internal static class LossKernels
     /// (sum / <paramref name="normalizer"/>): with respect to <paramref name="output"/> for mean squared error, and with
     /// respect to the logits for binary cross-entropy.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Compute(
         LossFunction loss,
         ReadOnlySpan<float> output,
@@ -71,6 +72,7 @@ internal static class LossKernels
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double CrossEntropy(ReadOnlySpan<float> output, ReadOnlySpan<float> logits, ReadOnlySpan<float> target, Span<float> gradient, float scale)
     {
         // loss(z, t) = max(z, 0) - z t + log(1 + exp(-|z|)); d loss / dz = sigmoid(z) - t.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML.Autoencoders.Layers;
 using Microsoft.ML.Autoencoders.Numerics;
 
@@ -58,6 +59,7 @@ internal sealed class DenseNetwork
     }
 
     /// <summary>Runs layers [0, <paramref name="layerCount"/>) on <paramref name="rows"/> rows of <paramref name="input"/>, filling <paramref name="workspace"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, int rows, NetworkWorkspace workspace, int layerCount)
     {
         ReadOnlySpan<float> x = input;
@@ -72,6 +74,7 @@ internal sealed class DenseNetwork
     /// Backpropagates the gradient in <see cref="NetworkWorkspace.OutputGradient"/> (dL/d(reconstruction), or dL/d(logits)
     /// when <paramref name="gradientIsLogits"/>) through every layer, writing dL/d(parameters) into <paramref name="parameterGradients"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, int rows, NetworkWorkspace workspace, bool gradientIsLogits, Span<float> parameterGradients)
     {
         Span<float> gradient = workspace.OutputGradient;

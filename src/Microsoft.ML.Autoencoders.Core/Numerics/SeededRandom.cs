@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Microsoft.ML.Autoencoders.Numerics;
 
 /// <summary>
@@ -58,6 +59,7 @@ internal sealed class SeededRandom
     }
 
     /// <summary>Puts <paramref name="values"/> in a uniformly random order (Fisher-Yates).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Shuffle(Span<int> values)
     {
         for (int i = values.Length - 1; i > 0; i--)

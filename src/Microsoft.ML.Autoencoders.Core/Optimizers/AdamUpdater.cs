@@ -28,6 +28,7 @@ internal sealed class AdamUpdater : IParameterUpdater, IParallelWork
         _decoupled = decoupled;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(float[] parameters, float[] gradients, float learningRate)
     {
         _step++;
@@ -38,6 +39,7 @@ internal sealed class AdamUpdater : IParameterUpdater, IParallelWork
     }
 
     /// <summary>Updates the parameters of chunk <paramref name="index"/>: each parameter's update depends on it alone.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Execute(int index)
     {
         int start = index * ChunkSize;

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Diagnostics;
-using System.Numerics.Tensors;
+using Microsoft.ML.Autoencoders.Kernels;
 using Microsoft.ML.Autoencoders.Losses;
 using Microsoft.ML.Autoencoders.Networks;
 using Microsoft.ML.Autoencoders.Numerics;
@@ -224,15 +224,15 @@ public sealed class AutoencoderTrainer
             }
 
             _network.Backward(_parameters, batch, rows.Length, _workspace, _usesLogits, _gradients);
-            float norm = TensorPrimitives.Norm(_gradients);
-            if (!float.IsFinite(norm))
+            double norm = VectorKernels.Norm(_gradients);
+            if (!double.IsFinite(norm))
             {
                 return double.NaN;
             }
 
             if (_options.GradientClipNorm > 0f && norm > _options.GradientClipNorm)
             {
-                TensorPrimitives.Multiply(_gradients, _options.GradientClipNorm / norm, _gradients);
+                VectorKernels.Scale(_gradients, (float)(_options.GradientClipNorm / norm));
             }
 
             _updater.Step(_parameters, _gradients, learningRate);
