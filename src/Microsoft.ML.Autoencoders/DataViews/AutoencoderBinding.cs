@@ -91,6 +91,9 @@ internal sealed class AutoencoderBinding
             roles.Add(role);
         }
     }
+
+    /// <summary>Whether each column of the output schema is active, as <paramref name="active"/> says.</summary>
+    public bool[] ActiveFlags(Func<int, bool> active) => Enumerable.Range(0, OutputSchema.Count).Select(active).ToArray();
 }
 
 /// <summary>A small set of <see cref="OutputRole"/> values.</summary>

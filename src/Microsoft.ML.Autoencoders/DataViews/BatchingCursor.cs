@@ -28,11 +28,7 @@ internal sealed class BatchingCursor : DataViewRowCursor
     {
         _binding = binding;
         _input = input;
-        _active = new bool[binding.OutputSchema.Count];
-        for (int i = 0; i < _active.Length; i++)
-        {
-            _active[i] = active(i);
-        }
+        _active = binding.ActiveFlags(active);
 
         _getters = new Delegate?[_active.Length];
         _inputId = input.GetIdGetter();
