@@ -128,9 +128,10 @@ internal static unsafe class Gemm
     /// <summary>Packs all of op(B) (k x n) in the layout row bands read, into <paramref name="target"/> (k x <paramref name="stride"/> values).</summary>
     internal static void PackWhole(float* b, bool transposeB, int k, int n, GemmKernelShape s, float* target, int stride)
     {
-        for (int pc0 = 0; pc0 < k; pc0 += KC)
+        int kb = KBlock(k);
+        for (int pc0 = 0; pc0 < k; pc0 += kb)
         {
-            GemmPacking.PackB(b, transposeB ? k : n, transposeB, pc0, Math.Min(KC, k - pc0), 0, n, s.NR, target + (long)pc0 * stride);
+            GemmPacking.PackB(b, transposeB ? k : n, transposeB, pc0, Math.Min(kb, k - pc0), 0, n, s.NR, target + (long)pc0 * stride);
         }
     }
 
@@ -175,9 +176,10 @@ internal static unsafe class Gemm
             for (int jc = 0; jc < p.N; jc += NC)
             {
                 int nc = Math.Min(NC, p.N - jc);
-                for (int pc = 0; pc < p.K; pc += KC)
+                int kb = KBlock(p.K);
+                for (int pc = 0; pc < p.K; pc += kb)
                 {
-                    int kc = Math.Min(KC, p.K - pc);
+                    int kc = Math.Min(kb, p.K - pc);
                     float* pb = p.Shared + (long)pc * p.SharedStride + (long)jc * kc;
                     for (int ic = i0; ic < i1; ic += s.MC)
                     {
@@ -206,9 +208,10 @@ internal static unsafe class Gemm
             for (int jc = j0; jc < j1; jc += NC)
             {
                 int nc = Math.Min(NC, j1 - jc);
-                for (int pc = 0; pc < p.K; pc += KC)
+                int kb = KBlock(p.K);
+                for (int pc = 0; pc < p.K; pc += kb)
                 {
-                    int kc = Math.Min(KC, p.K - pc);
+                    int kc = Math.Min(kb, p.K - pc);
                     GemmPacking.PackB(p.B, p.Ldb, p.TransposeB, pc, kc, jc, nc, s.NR, pb);
                     for (int ic = 0; ic < p.M; ic += s.MC)
                     {
@@ -223,6 +226,13 @@ internal static unsafe class Gemm
                 }
             }
         }
+    }
+
+    /// <summary>The depth of each K block: K split into equal blocks of at most <see cref="KC"/>, so no block is a sliver.</summary>
+    private static int KBlock(int k)
+    {
+        int blocks = (k + KC - 1) / KC;
+        return RoundUp((k + blocks - 1) / blocks, 8);
     }
 
     private static int RoundUp(int value, int granule) => (value + granule - 1) / granule * granule;
@@ -319,13 +329,14 @@ internal static unsafe class Gemm
     /// <summary>Packs the shared operand (all of B for row bands, all of A for column bands): each K block in two halves.</summary>
     private sealed class SharedPacking(Problem p, bool byRows) : IParallelWork
     {
-        public int TaskCount => 2 * ((p.K + KC - 1) / KC);
+        public int TaskCount => 2 * ((p.K + KBlock(p.K) - 1) / KBlock(p.K));
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Execute(int index)
         {
-            int pc = index / 2 * KC;
-            int kc = Math.Min(KC, p.K - pc);
+            int kb = KBlock(p.K);
+            int pc = index / 2 * kb;
+            int kc = Math.Min(kb, p.K - pc);
             int extent = byRows ? p.N : p.M;
             int granule = byRows ? p.Shape.NR : p.Shape.MR;
             int half = (extent + 2 * granule - 1) / (2 * granule) * granule;
