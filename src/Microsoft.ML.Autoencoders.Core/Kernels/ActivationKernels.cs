@@ -38,7 +38,7 @@ internal static class ActivationKernels
                 TensorPrimitives.Tanh(values, values);
                 break;
             case Activation.Sigmoid:
-                TensorPrimitives.Sigmoid(values, values);
+                VectorKernels.Sigmoid(values, default);
                 break;
             case Activation.Gelu:
                 ApplyGelu(values);

@@ -318,6 +318,10 @@ internal static unsafe class Gemm
             {
                 VectorKernels.AddBias(row, bias, relu: p.Activation == Activation.Relu);
             }
+            else if (p.Activation == Activation.Sigmoid)
+            {
+                VectorKernels.Sigmoid(row, bias);
+            }
             else
             {
                 VectorKernels.Add(row, bias);

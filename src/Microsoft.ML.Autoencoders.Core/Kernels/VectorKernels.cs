@@ -110,4 +110,49 @@ internal static class VectorKernels
             values[i] *= factor;
         }
     }
+
+    /// <summary>values[i] = sigmoid(values[i] + bias[i]), or sigmoid(values[i]) when <paramref name="bias"/> is empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Sigmoid(Span<float> values, ReadOnlySpan<float> bias)
+    {
+        bool hasBias = !bias.IsEmpty;
+        int i = 0;
+        for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            var x = new Vector<float>(values[i..]);
+            if (hasBias)
+            {
+                x += new Vector<float>(bias[i..]);
+            }
+
+            (Vector<float>.One / (Vector<float>.One + Exp(-x))).CopyTo(values[i..]);
+        }
+
+        for (; i < values.Length; i++)
+        {
+            float x = values[i] + (hasBias ? bias[i] : 0f);
+            values[i] = 1f / (1f + MathF.Exp(-x));
+        }
+    }
+
+    /// <summary>
+    /// e^x to within about two units in the last place (Cephes' expf: x = n ln 2 + r, a degree-6 polynomial for e^r,
+    /// then 2^n through the exponent bits), with x clamped to the range where the result is a normal float.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Exp(Vector<float> x)
+    {
+        x = Vector.Min(Vector.Max(x, new Vector<float>(-87.3f)), new Vector<float>(88.3f));
+        Vector<float> n = Vector.Floor(x * new Vector<float>(1.44269504088896341f) + new Vector<float>(0.5f));
+        Vector<float> r = x - n * new Vector<float>(0.693359375f) - n * new Vector<float>(-2.12194440e-4f);
+        Vector<float> p = new Vector<float>(1.9875691500e-4f);
+        p = p * r + new Vector<float>(1.3981999507e-3f);
+        p = p * r + new Vector<float>(8.3334519073e-3f);
+        p = p * r + new Vector<float>(4.1665795894e-2f);
+        p = p * r + new Vector<float>(1.6666665459e-1f);
+        p = p * r + new Vector<float>(5.0000001201e-1f);
+        p = p * r * r + r + Vector<float>.One;
+        Vector<int> exponent = (Vector.ConvertToInt32(n) + new Vector<int>(127)) << 23;
+        return p * Vector.AsVectorSingle(exponent);
+    }
 }
