@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Microsoft.ML.Autoencoders.Kernels;
 
@@ -113,10 +114,27 @@ internal static class VectorKernels
 
     /// <summary>values[i] = sigmoid(values[i] + bias[i]), or sigmoid(values[i]) when <paramref name="bias"/> is empty.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Sigmoid(Span<float> values, ReadOnlySpan<float> bias)
+    public static unsafe void Sigmoid(Span<float> values, ReadOnlySpan<float> bias)
     {
         bool hasBias = !bias.IsEmpty;
         int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            fixed (float* v = values, b = bias)
+            {
+                for (; i <= values.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+                {
+                    Vector512<float> x = Vector512.Load(v + i);
+                    if (hasBias)
+                    {
+                        x += Vector512.Load(b + i);
+                    }
+
+                    (Vector512<float>.One / (Vector512<float>.One + Exp(-x))).Store(v + i);
+                }
+            }
+        }
+
         for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
         {
             var x = new Vector<float>(values[i..]);
@@ -133,6 +151,24 @@ internal static class VectorKernels
             float x = values[i] + (hasBias ? bias[i] : 0f);
             values[i] = 1f / (1f + MathF.Exp(-x));
         }
+    }
+
+    /// <summary>The 512-bit form of <see cref="Exp(Vector{float})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Exp(Vector512<float> x)
+    {
+        x = Vector512.Min(Vector512.Max(x, Vector512.Create(-87.3f)), Vector512.Create(88.3f));
+        Vector512<float> n = Vector512.Floor(x * Vector512.Create(1.44269504088896341f) + Vector512.Create(0.5f));
+        Vector512<float> r = x - n * Vector512.Create(0.693359375f) - n * Vector512.Create(-2.12194440e-4f);
+        Vector512<float> p = Vector512.Create(1.9875691500e-4f);
+        p = p * r + Vector512.Create(1.3981999507e-3f);
+        p = p * r + Vector512.Create(8.3334519073e-3f);
+        p = p * r + Vector512.Create(4.1665795894e-2f);
+        p = p * r + Vector512.Create(1.6666665459e-1f);
+        p = p * r + Vector512.Create(5.0000001201e-1f);
+        p = p * r * r + r + Vector512<float>.One;
+        Vector512<int> exponent = (Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23;
+        return p * exponent.AsSingle();
     }
 
     /// <summary>
