@@ -42,6 +42,44 @@ public sealed class FeatureMatrix
         return index < 0 ? null : (index / ColumnCount, index % ColumnCount);
     }
 
+    /// <summary>
+    /// The largest magnitude training accepts, 1e18: the squared error of a value much larger (1e30 squares to 1e60)
+    /// overflows single precision, so such data must be rescaled first.
+    /// </summary>
+    public const float MaxMagnitude = 1e18f;
+
+    /// <summary>The first (row, column) holding NaN, an infinity or a magnitude above <see cref="MaxMagnitude"/>, or null when there is none.</summary>
+    public (int Row, int Column)? FindUnusable()
+    {
+        int index = UnusableIndex(_values);
+        return index < 0 ? null : (index / ColumnCount, index % ColumnCount);
+    }
+
+    /// <summary>The index of the first NaN, infinity or magnitude above <see cref="MaxMagnitude"/> in <paramref name="values"/>, or -1.</summary>
+    internal static int UnusableIndex(ReadOnlySpan<float> values)
+    {
+        // NaN fails every comparison, so |x| <= limit is false for NaN, both infinities and huge values.
+        var limit = new System.Numerics.Vector<float>(MaxMagnitude);
+        int i = 0;
+        for (; i <= values.Length - System.Numerics.Vector<float>.Count; i += System.Numerics.Vector<float>.Count)
+        {
+            if (!System.Numerics.Vector.LessThanOrEqualAll(System.Numerics.Vector.Abs(new System.Numerics.Vector<float>(values[i..])), limit))
+            {
+                break;
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if (!(MathF.Abs(values[i]) <= MaxMagnitude))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>The index of the first NaN or infinity in <paramref name="values"/>, or -1.</summary>
     internal static int NonFiniteIndex(ReadOnlySpan<float> values)
     {

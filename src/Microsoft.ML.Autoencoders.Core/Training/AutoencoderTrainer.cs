@@ -83,9 +83,14 @@ public sealed class AutoencoderTrainer
             throw new ArgumentException($"The {name} data has no rows; expected at least one.", name);
         }
 
-        if (data.FindNonFinite() is (int row, int column))
+        if (data.FindUnusable() is (int row, int column))
         {
-            throw new ArgumentException($"Row {row}, feature {column} of the {name} data is {data.Row(row)[column]}; every value must be finite. Remove or impute such rows before training.", name);
+            float value = data.Row(row)[column];
+            throw new ArgumentException(
+                float.IsFinite(value)
+                    ? $"Row {row}, feature {column} of the {name} data is {value}; training needs magnitudes up to {FeatureMatrix.MaxMagnitude:G3}, because squared errors of larger values overflow single precision. Standardize or rescale the features (e.g. to zero mean and unit variance) before training."
+                    : $"Row {row}, feature {column} of the {name} data is {value}; every value must be finite. Remove or impute such rows before training.",
+                name);
         }
     }
 
@@ -122,6 +127,7 @@ public sealed class AutoencoderTrainer
         private readonly NetworkWorkspace _workspace;
         private readonly float[] _batch;
         private readonly bool _usesLogits;
+        private readonly float[] _initial;
 
         public Run(AutoencoderTrainer trainer, DenseNetwork network, float[] parameters, FeatureMatrix training, SeededRandom random)
         {
@@ -129,6 +135,7 @@ public sealed class AutoencoderTrainer
             _architecture = trainer._architecture;
             _network = network;
             _parameters = parameters;
+            _initial = (float[])parameters.Clone();
             _gradients = new float[parameters.Length];
             _training = training;
             _random = random;
@@ -161,10 +168,16 @@ public sealed class AutoencoderTrainer
                     double batchLoss = Step(trainRows.AsSpan(start, rows), learningRate);
                     if (!double.IsFinite(batchLoss))
                     {
-                        return Diverged(history, bestParameters, bestEpoch, epoch + 1, start / _options.BatchSize + 1, learningRate);
+                        return Diverged(history, bestParameters, bestEpoch, epoch + 1, start / _options.BatchSize + 1, learningRate, trainRows);
                     }
 
                     lossSum += batchLoss * rows;
+                }
+
+                // The last step's update is checked by the next batch's loss; at the end of an epoch, check the weights themselves.
+                if (FeatureMatrix.NonFiniteIndex(_parameters) >= 0)
+                {
+                    return Diverged(history, bestParameters, bestEpoch, epoch + 1, (trainRows.Length + _options.BatchSize - 1) / _options.BatchSize, learningRate, trainRows);
                 }
 
                 double trainingLoss = lossSum / trainRows.Length;
@@ -273,11 +286,39 @@ public sealed class AutoencoderTrainer
             return sum / ((double)total * features);
         }
 
-        private TrainingResult Diverged(List<EpochReport> history, float[]? bestParameters, int bestEpoch, int epoch, int batch, float learningRate)
+        private TrainingResult Diverged(List<EpochReport> history, float[]? bestParameters, int bestEpoch, int epoch, int batch, float learningRate, int[] trainRows)
         {
-            string kept = bestParameters != null ? $"kept the weights of epoch {bestEpoch}, the best" : "kept the last finite weights";
-            return Finish(history, bestParameters, bestEpoch, TrainingStopReason.Diverged,
-                $"Training diverged in epoch {epoch}, batch {batch}: the loss or its gradient became NaN or infinite at learning rate {learningRate}. Stopped and {kept}. Lower {nameof(TrainingOptions.LearningRate)}, set {nameof(TrainingOptions.GradientClipNorm)} (e.g. 1), or standardize the features.");
+            // The best epoch's weights are kept only if they still give a finite loss on the training rows (the step that
+            // ended that epoch may itself have blown them up); otherwise the initial weights, so no NaN reaches the model.
+            string kept;
+            float[] weights;
+            if (bestParameters != null && GivesFiniteLoss(bestParameters, trainRows))
+            {
+                weights = bestParameters;
+                kept = $"kept the weights of epoch {bestEpoch}, the best";
+            }
+            else
+            {
+                weights = _initial;
+                kept = bestParameters != null
+                    ? $"kept the initial weights, because those of epoch {bestEpoch} already give a non-finite loss"
+                    : "kept the initial weights, because no epoch completed with finite weights";
+                bestEpoch = 0;
+            }
+
+            return Finish(history, weights, bestEpoch, TrainingStopReason.Diverged,
+                $"Training diverged in epoch {epoch}, batch {batch}: the loss, its gradient or the weights became NaN or infinite at learning rate {learningRate}. Stopped and {kept}. Lower {nameof(TrainingOptions.LearningRate)}, set {nameof(TrainingOptions.GradientClipNorm)} (e.g. 1), or standardize the features.");
+        }
+
+        private bool GivesFiniteLoss(float[] weights, int[] trainRows)
+        {
+            if (FeatureMatrix.NonFiniteIndex(weights) >= 0)
+            {
+                return false;
+            }
+
+            weights.CopyTo(_parameters, 0);
+            return double.IsFinite(Evaluate(_training, trainRows));
         }
 
         /// <summary>Builds the result from <paramref name="restored"/> weights, or the current ones when null.</summary>
