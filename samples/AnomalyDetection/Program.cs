@@ -1,25 +1,19 @@
 // Anomaly detection on Fashion-MNIST with an autoencoder in an ML.NET pipeline:
-// train on one class as "normal", score the test set, and let ML.NET's evaluators judge the scores.
+// train on one class as "normal", score the test set, let ML.NET's evaluator judge the scores,
+// and draw the loss curves, the most and least anomalous test images, and where the top flags differ from their reconstructions.
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Autoencoders;
+using Microsoft.ML.Autoencoders.Samples;
 using Microsoft.ML.Data;
 
-string dataDirectory = Environment.GetEnvironmentVariable("FASHION_MNIST_DIR") is { Length: > 0 } directory ? directory : "/usr/share/datasets/fashion-mnist";
-string[] classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 int normalClass = args.Length > 0 ? int.Parse(args[0]) : 1;
 int epochs = args.Length > 1 ? int.Parse(args[1]) : 15;
+string[] classNames = FashionMnist.ClassNames;
+string output = Plot.OutputFolder("AnomalyDetection");
 
 var clock = Stopwatch.StartNew();
 var mlContext = new MLContext(seed: 1);
-mlContext.Log += (_, e) =>
-{
-    // One line per epoch, and the threshold, from the estimator's log channel.
-    if (e.Source.StartsWith(nameof(AutoencoderEstimator), StringComparison.Ordinal) && (e.Message.Contains("Epoch ") || e.Message.Contains("Training autoencoder")))
-    {
-        Console.WriteLine($"  {e.Message[(e.Message.IndexOf("] ", StringComparison.Ordinal) + 2)..]}");
-    }
-};
 
 ImageRow[] train = Load("train");
 ImageRow[] test = Load("t10k");
@@ -34,11 +28,12 @@ var options = new AutoencoderEstimator.Options
     OutputActivation = Activation.Sigmoid, // pixels are in [0, 1]
     Epochs = epochs,
     BatchSize = 64,
+    ValidationFraction = 0.1f,             // for the validation curve; the threshold still comes from the training scores
     Contamination = 0.02f,                 // a few odd trousers in the training data
     Seed = 3,
 };
-Console.WriteLine($"Training {options.EncoderHiddenSizes[0]}-{options.CodeSize} autoencoder for {epochs} epochs:");
-AutoencoderTransformer model = mlContext.Autoencoders.Autoencoder(options).Fit(normalData);
+AutoencoderTransformer model = TrainingProgress.Run(mlContext, $"Training a 784-{options.EncoderHiddenSizes[0]}-{options.CodeSize} autoencoder for {epochs} epochs",
+    () => mlContext.Autoencoders.Autoencoder(options).Fit(normalData));
 
 IDataView scored = model.Transform(testData);
 AnomalyDetectionMetrics metrics = mlContext.AnomalyDetection.Evaluate(scored, labelColumnName: "Label", scoreColumnName: "Score", predictedLabelColumnName: "PredictedLabel");
@@ -49,7 +44,7 @@ Console.WriteLine($"Detection rate at 10 false positives    {metrics.DetectionRa
 Console.WriteLine($"Threshold (98th percentile of training) {model.Threshold:G5}");
 // ML.NET's anomaly metrics carry no confusion table, and its binary evaluators re-threshold the score at 0, so count PredictedLabel here.
 bool[] truth = test.Select(r => r.Class != normalClass).ToArray();
-bool[] predicted = Column<bool>(scored, "PredictedLabel");
+bool[] predicted = Columns.Read<bool>(scored, "PredictedLabel");
 int tp = 0, fp = 0, fn = 0, tn = 0;
 for (int i = 0; i < truth.Length; i++)
 {
@@ -65,31 +60,44 @@ Console.WriteLine($"  precision       {(double)tp / Math.Max(1, tp + fp),17:P1} 
 Console.WriteLine();
 
 // The most and least anomalous-looking classes, by mean score.
-var byClass = test.Zip(Column<float>(scored, "Score"), (row, score) => (row.Class, score)).GroupBy(p => p.Class)
+float[] scores = Columns.Read<float>(scored, "Score");
+var byClass = test.Zip(scores, (row, score) => (row.Class, score)).GroupBy(p => p.Class)
     .Select(g => (Class: (int)g.Key, Mean: g.Average(p => p.score))).OrderBy(p => p.Mean).ToArray();
 Console.WriteLine("Mean score by class: " + string.Join(", ", byClass.Select(c => $"{classNames[c.Class]} {c.Mean:G3}")));
+
+// Pictures: loss curves, the extremes of the score, and per-pixel error maps of the top flags.
+var history = model.TrainingHistory;
+Plot.LineChart(Path.Combine(output, "loss.svg"), $"Training a {classNames[normalClass]} autoencoder", "epoch", "mean squared error",
+    new Series("training", history.Select(h => (double)h.Epoch).ToList(), history.Select(h => h.TrainingLoss).ToList()),
+    new Series("validation", history.Select(h => (double)h.Epoch).ToList(), history.Select(h => h.ValidationLoss ?? double.NaN).ToList()));
+
+int[] order = Enumerable.Range(0, test.Length).OrderByDescending(i => scores[i]).ToArray();
+const int shown = 10;
+Tile Image(int i) => new(test[i].Features, $"{classNames[(int)test[i].Class]} {scores[i]:F3}");
+Plot.ImageGrid(Path.Combine(output, "extremes.svg"), $"Test images by anomaly score (normal: {classNames[normalClass]})",
+    [order.Take(shown).Select(Image).ToList(), order.TakeLast(shown).Reverse().Select(Image).ToList()], 28, 28,
+    rowLabels: ["most anomalous", "least anomalous"]);
+
+// FeatureErrors holds each pixel's squared error; Score is their mean. Read the top flags' rows only.
+int[] top = order.Take(8).ToArray();
+IDataView topRows = model.Transform(mlContext.Data.LoadFromEnumerable(top.Select(i => test[i])));
+float[][] reconstructions = Columns.ReadVectors(topRows, "Reconstruction");
+float[][] errors = Columns.ReadVectors(topRows, "FeatureErrors");
+float errorMax = errors.Max(e => e.Max());
+Plot.ImageGrid(Path.Combine(output, "top-flags.svg"), "Top flags: image, reconstruction, per-pixel squared error",
+    [
+        top.Select(Image).ToList(),
+        reconstructions.Select(r => new Tile(r)).ToList(),
+        errors.Select(e => new Tile(e, $"max {e.Max():F2}", ColorMap.Heat, errorMax)).ToList(),
+    ], 28, 28, rowLabels: ["image", "reconstruction", "squared error"]);
+
+Console.WriteLine($"Pictures: {Path.Combine(output, "loss.svg")}, extremes.svg, top-flags.svg");
 Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
 
 ImageRow[] Load(string set)
 {
-    FeatureMatrix images = IdxFile.ReadImages(Path.Combine(dataDirectory, $"{set}-images-idx3-ubyte.gz"));
-    byte[] labels = IdxFile.ReadLabels(Path.Combine(dataDirectory, $"{set}-labels-idx1-ubyte.gz"));
-    return Enumerable.Range(0, images.RowCount).Select(i => new ImageRow { Class = labels[i], Features = images.Row(i).ToArray() }).ToArray();
-}
-
-static T[] Column<T>(IDataView data, string name)
-{
-    var values = new List<T>();
-    using DataViewRowCursor cursor = data.GetRowCursor([data.Schema[name]]);
-    ValueGetter<T> getter = cursor.GetGetter<T>(data.Schema[name]);
-    T value = default!;
-    while (cursor.MoveNext())
-    {
-        getter(ref value);
-        values.Add(value);
-    }
-
-    return values.ToArray();
+    (FeatureMatrix images, byte[] classes) = FashionMnist.Read(set);
+    return Enumerable.Range(0, images.RowCount).Select(i => new ImageRow { Class = classes[i], Features = images.Row(i).ToArray() }).ToArray();
 }
 
 /// <summary>A Fashion-MNIST image with its class and, for the test set, its anomaly labels.</summary>
