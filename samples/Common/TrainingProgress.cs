@@ -48,10 +48,11 @@ public static partial class TrainingProgress
         }
 
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(title)}[/]");
+        var metrics = new MetricsColumn();
         return AnsiConsole.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new PercentageColumn(), new RemainingTimeColumn(), metrics)
             .Start(context =>
             {
                 ProgressTask task = context.AddTask("starting", maxValue: 1);
@@ -59,7 +60,9 @@ public static partial class TrainingProgress
                 {
                     task.MaxValue = report.EpochCount;
                     task.Value = report.Epoch;
-                    task.Description = Markup.Escape(Describe(report, withTime: false));
+                    task.Description = $"epoch {report.Epoch}/{report.EpochCount}";
+                    string validation = report.ValidationLoss is double loss ? $" val {loss:G4}" : "";
+                    metrics.Text = $"loss {report.TrainingLoss:G4}{validation} {report.SamplesPerSecond:N0}/s";
                 }));
                 task.Value = task.MaxValue; // early stopping ends before the last epoch
                 task.StopTask();
@@ -107,6 +110,15 @@ public static partial class TrainingProgress
 
     [GeneratedRegex(@"Epoch (?<epoch>\d+)/(?<count>\d+): training loss (?<loss>\S+?)(, validation loss (?<validation>\S+?))?, learning rate (?<rate>\S+?), (?<speed>\S+) rows/s, (?<elapsed>\S+) s elapsed")]
     private static partial Regex EpochLine();
+
+    /// <summary>The losses and speed of the last epoch, beside the bar.</summary>
+    private sealed class MetricsColumn : ProgressColumn
+    {
+        public volatile string Text = "";
+
+        public override Spectre.Console.Rendering.IRenderable Render(Spectre.Console.Rendering.RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Text(Text, new Style(Color.Grey));
+    }
 
     /// <summary>Calls back on the reporting thread (Progress&lt;T&gt; would post to the thread pool and lose the order).</summary>
     private sealed class SyncProgress(Action<EpochReport> report) : IProgress<EpochReport>
