@@ -17,6 +17,8 @@ internal static class GemmBenchmark
             ("dW  256x256' * 256x784", 256, 784, 256, true, false),
             ("inf 1024x784 * 784x256", 1024, 256, 784, false, false),
             ("inf 1024x256 * 256x784", 1024, 784, 256, false, false),
+            ("inf 1024x256 * 256x64", 1024, 64, 256, false, false),
+            ("inf 1024x64 * 64x256", 1024, 256, 64, false, false),
         ];
         var random = new Random(1);
         foreach (var s in shapes)

@@ -184,8 +184,21 @@ internal static unsafe class Gemm
                     for (int ic = i0; ic < i1; ic += s.MC)
                     {
                         int mc = Math.Min(s.MC, i1 - ic);
-                        GemmPacking.PackA(p.A, p.Lda, p.TransposeA, ic, mc, pc, kc, s.MR, pa);
-                        MultiplyBlock(s, mc, nc, kc, pa, pb, p.C + (long)ic * p.Ldc + jc, p.Ldc, accumulate: pc > 0);
+                        float* direct = null;
+                        int packedFrom = 0;
+                        if (!p.TransposeA && s.Kernel == GemmKernel.Avx512)
+                        {
+                            // Row-major A is read in place; only a last panel of fewer than MR rows is packed (zero-padded).
+                            direct = p.A + (long)ic * p.Lda + pc;
+                            packedFrom = mc / s.MR * s.MR;
+                        }
+
+                        if (packedFrom < mc)
+                        {
+                            GemmPacking.PackA(p.A, p.Lda, p.TransposeA, ic + packedFrom, mc - packedFrom, pc, kc, s.MR, pa + (long)packedFrom * kc);
+                        }
+
+                        MultiplyBlock(s, mc, nc, kc, pa, direct, p.Lda, pb, p.C + (long)ic * p.Ldc + jc, p.Ldc, accumulate: pc > 0);
                         if (pc + kc == p.K)
                         {
                             ApplyEpilogue(p, ic, mc, jc, nc);
@@ -217,7 +230,7 @@ internal static unsafe class Gemm
                     {
                         int mc = Math.Min(s.MC, p.M - ic);
                         float* pa = p.Shared + (long)pc * p.SharedStride + (long)ic * kc;
-                        MultiplyBlock(s, mc, nc, kc, pa, pb, p.C + (long)ic * p.Ldc + jc, p.Ldc, accumulate: pc > 0);
+                        MultiplyBlock(s, mc, nc, kc, pa, null, 0, pb, p.C + (long)ic * p.Ldc + jc, p.Ldc, accumulate: pc > 0);
                         if (pc + kc == p.K)
                         {
                             ApplyEpilogue(p, ic, mc, jc, nc);
@@ -237,8 +250,12 @@ internal static unsafe class Gemm
 
     private static int RoundUp(int value, int granule) => (value + granule - 1) / granule * granule;
 
+    /// <summary>
+    /// One block of C from packed B panels and either packed A panels (<paramref name="pa"/>) or, for every full
+    /// MR-row panel when <paramref name="direct"/> is set, A read in place with row stride <paramref name="lda"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyBlock(GemmKernelShape s, int mc, int nc, int kc, float* pa, float* pb, float* c, int ldc, bool accumulate)
+    private static void MultiplyBlock(GemmKernelShape s, int mc, int nc, int kc, float* pa, float* direct, int lda, float* pb, float* c, int ldc, bool accumulate)
     {
         float* tile = stackalloc float[GemmKernelShape.MaxTile];
         for (int jr = 0; jr < nc; jr += s.NR)
@@ -248,15 +265,24 @@ internal static unsafe class Gemm
             for (int ir = 0; ir < mc; ir += s.MR)
             {
                 int mr = Math.Min(s.MR, mc - ir);
-                float* aPanel = pa + (long)ir * kc;
+                bool inPlace = direct != null && mr == s.MR;
+                float* aPanel = inPlace ? direct + (long)ir * lda : pa + (long)ir * kc;
                 float* cTile = c + (long)ir * ldc + jr;
-                if (mr == s.MR && nr == s.NR)
+                bool fullTile = mr == s.MR && nr == s.NR;
+                float* target = fullTile ? cTile : tile;
+                int targetStride = fullTile ? ldc : s.NR;
+                bool add = fullTile && accumulate;
+                if (inPlace)
                 {
-                    RunKernel(s.Kernel, kc, aPanel, bPanel, cTile, ldc, accumulate);
+                    GemmMicroKernels.Avx512Kernel8x32InPlace(kc, aPanel, lda, bPanel, target, targetStride, add);
                 }
                 else
                 {
-                    RunKernel(s.Kernel, kc, aPanel, bPanel, tile, s.NR, accumulate: false);
+                    RunKernel(s.Kernel, kc, aPanel, bPanel, target, targetStride, add);
+                }
+
+                if (!fullTile)
+                {
                     MergeTile(tile, s.NR, cTile, ldc, mr, nr, accumulate);
                 }
             }
