@@ -9,15 +9,18 @@ namespace Microsoft.ML.Autoencoders.Models;
 /// a 24-byte header (magic "MLAE", format version, model kind, payload length, CRC-32C of the payload),
 /// then the payload (architecture, then every parameter). Readers refuse, by name and version, what they
 /// cannot read, and never trust a length before checking it against the bytes actually present.
+/// Version 2 adds, after the three activations, the family fields: flags (bit 0: variational) and the winner-take-all k.
+/// A plain autoencoder is still written as version 1, byte for byte as before, so older readers keep reading it.
 /// </summary>
 internal static class ModelFile
 {
     /// <summary>The format version this library writes, and the newest it reads.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     private const int HeaderSize = 24;
     private const int DenseAutoencoderKind = 1;
     private const int MaxLayerCount = 1024;
+    private const int VariationalFlag = 1;
     private static ReadOnlySpan<byte> Magic => "MLAE"u8;
 
     public static void Write(AutoencoderModel model, Stream stream)
@@ -25,7 +28,7 @@ internal static class ModelFile
         byte[] payload = WritePayload(model);
         Span<byte> header = stackalloc byte[HeaderSize];
         Magic.CopyTo(header);
-        BinaryPrimitives.WriteInt32LittleEndian(header[4..], CurrentVersion);
+        BinaryPrimitives.WriteInt32LittleEndian(header[4..], VersionFor(model.Architecture));
         BinaryPrimitives.WriteInt32LittleEndian(header[8..], DenseAutoencoderKind);
         BinaryPrimitives.WriteInt64LittleEndian(header[12..], payload.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(header[20..], Crc32C(payload));
@@ -62,8 +65,11 @@ internal static class ModelFile
             throw new InvalidDataException("The model file is damaged: its payload does not match the checksum in its header.");
         }
 
-        return ParsePayload(payload);
+        return ParsePayload(payload, version);
     }
+
+    /// <summary>The oldest format version that can describe <paramref name="architecture"/>.</summary>
+    private static int VersionFor(AutoencoderArchitecture architecture) => architecture.IsPlain ? 1 : 2;
 
     private static byte[] ReadPayload(Stream stream, long length)
     {
@@ -72,23 +78,27 @@ internal static class ModelFile
             throw new InvalidDataException($"The model file's header announces a payload of {length} bytes, more than the file holds.");
         }
 
-        // Grow the buffer only as bytes arrive, so an absurd length in a non-seekable stream costs no memory.
-        using var buffer = new MemoryStream();
-        byte[] chunk = new byte[81920];
-        long remaining = length;
-        while (remaining > 0)
+        // Grow the buffer only as bytes arrive (doubling, capped at the announced length), so an absurd length in a
+        // non-seekable stream costs no memory, and an honest one costs at most twice the payload plus 4 KB.
+        byte[] payload = new byte[(int)Math.Min(length, stream.CanSeek ? length : 4096)];
+        int filled = 0;
+        while (filled < length)
         {
-            int read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, remaining));
-            if (read == 0)
+            if (filled == payload.Length)
             {
-                throw new InvalidDataException($"The model file is truncated: its header announces a payload of {length} bytes, but only {length - remaining} follow.");
+                Array.Resize(ref payload, (int)Math.Min(length, 2L * payload.Length));
             }
 
-            buffer.Write(chunk, 0, read);
-            remaining -= read;
+            int read = stream.Read(payload, filled, payload.Length - filled);
+            if (read == 0)
+            {
+                throw new InvalidDataException($"The model file is truncated: its header announces a payload of {length} bytes, but only {filled} follow.");
+            }
+
+            filled += read;
         }
 
-        return buffer.ToArray();
+        return payload;
     }
 
     private static byte[] WritePayload(AutoencoderModel model)
@@ -104,6 +114,12 @@ internal static class ModelFile
             writer.Write((int)a.HiddenActivation);
             writer.Write((int)a.CodeActivation);
             writer.Write((int)a.OutputActivation);
+            if (VersionFor(a) >= 2)
+            {
+                writer.Write(a.IsVariational ? VariationalFlag : 0);
+                writer.Write(a.WinnerTakeAllK);
+            }
+
             ReadOnlySpan<float> parameters = model.Parameters;
             writer.Write(parameters.Length);
             foreach (float value in parameters)
@@ -115,7 +131,7 @@ internal static class ModelFile
         return buffer.ToArray();
     }
 
-    private static AutoencoderModel ParsePayload(byte[] payload)
+    private static AutoencoderModel ParsePayload(byte[] payload, int version)
     {
         var reader = new PayloadReader(payload);
         int inputSize = reader.ReadPositive("input size");
@@ -125,13 +141,22 @@ internal static class ModelFile
         Activation hidden = reader.ReadActivation("hidden activation");
         Activation code = reader.ReadActivation("code activation");
         Activation output = reader.ReadActivation("output activation");
-        var architecture = new AutoencoderArchitecture(inputSize, encoder, codeSize, decoder, hidden, code, output);
+        AutoencoderArchitecture architecture;
+        try
+        {
+            architecture = new AutoencoderArchitecture(inputSize, encoder, codeSize, decoder, hidden, code, output);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"The model file describes a network this library cannot build: {e.Message}", e);
+        }
 
         long expected = ParameterCount(architecture);
         int count = reader.ReadInt32("parameter count");
         if (count != expected)
         {
-            throw new InvalidDataException($"The model file's parameter count is {count}; the network {architecture} it describes has {expected}.");
+            string has = expected > Array.MaxLength ? $"more than {Array.MaxLength}" : $"{expected}";
+            throw new InvalidDataException($"The model file's parameter count is {count}; the network {architecture} it describes has {has}.");
         }
 
         float[] parameters = reader.ReadFloats(count, "parameters");
@@ -142,7 +167,14 @@ internal static class ModelFile
         }
 
         reader.ExpectEnd();
-        return new AutoencoderModel(architecture, parameters);
+        try
+        {
+            return new AutoencoderModel(architecture, parameters);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"The model file's network {architecture} cannot be built from its {count} parameters: {e.Message}", e);
+        }
     }
 
     private static long ParameterCount(AutoencoderArchitecture architecture)
@@ -151,7 +183,14 @@ internal static class ModelFile
         long count = 0;
         for (int i = 0; i + 1 < sizes.Count; i++)
         {
-            count += (long)sizes[i] * sizes[i + 1] + sizes[i + 1];
+            long inputs = i == architecture.EncoderLayerCount ? architecture.CodeSize : sizes[i];
+            long outputs = i == architecture.EncoderLayerCount - 1 ? architecture.CodeLayerWidth : sizes[i + 1];
+            count += inputs * outputs + outputs;
+            if (count > Array.MaxLength)
+            {
+                // No array holds more; stopping here also keeps 2,000 layers of absurd sizes from overflowing the sum.
+                return long.MaxValue;
+            }
         }
 
         return count;
