@@ -9,7 +9,7 @@ namespace Microsoft.ML.Autoencoders;
 /// A trained autoencoder: immutable, and safe to use from many threads at once. Every method works on a batch of
 /// rows (row-major, <see cref="InputSize"/> values per row) with one matrix multiply per layer.
 /// </summary>
-public sealed class AutoencoderModel
+public sealed partial class AutoencoderModel
 {
     private const int ChunkRows = 1024;
 
@@ -50,7 +50,8 @@ public sealed class AutoencoderModel
     public void Reconstruct(ReadOnlySpan<float> inputs, Span<float> reconstructions) => Run(inputs, default, reconstructions, default, default);
 
     /// <summary>
-    /// Writes each row's anomaly score, the mean squared reconstruction error (higher is more anomalous), into
+    /// Writes each row's anomaly score, the mean squared reconstruction error (higher is more anomalous; for a variational autoencoder, the negative
+    /// ELBO with the latent mean as its one sample, see <see cref="ImportanceWeightedScore(FeatureMatrix, int, int)"/> for a sharper estimate), into
     /// <paramref name="scores"/>, and, unless it is empty, each feature's squared error into <paramref name="featureErrors"/>.
     /// A row holding NaN or an infinity scores NaN.
     /// </summary>
@@ -108,20 +109,29 @@ public sealed class AutoencoderModel
                 int count = Math.Min(ChunkRows, rows - start);
                 ReadOnlySpan<float> x = inputs.Slice(start * InputSize, count * InputSize);
                 ReadOnlySpan<float> layerInput = x;
+                bool variational = Architecture.IsVariational;
                 for (int i = 0; i < layerCount; i++)
                 {
                     // The code and the reconstruction go straight into the caller's buffers when it asked for them.
                     Span<float> output =
-                        i == _network.CodeLayer && !codes.IsEmpty ? codes.Slice(start * CodeSize, count * CodeSize)
+                        i == _network.CodeLayer && !codes.IsEmpty && !variational ? codes.Slice(start * CodeSize, count * CodeSize)
                         : i == last && !reconstructions.IsEmpty ? reconstructions.Slice(start * InputSize, count * InputSize)
                         : workspace.Outputs[i][..(count * _network.Layers[i].OutputSize)];
                     _network.Layers[i].Forward(_packedWeights[i], _parameters, layerInput, count, output);
                     layerInput = output;
+                    if (i == _network.CodeLayer)
+                    {
+                        layerInput = FinishCode(output, count, codes.IsEmpty ? default : codes.Slice(start * CodeSize, count * CodeSize), workspace);
+                    }
                 }
 
                 if (!scores.IsEmpty || !featureErrors.IsEmpty)
                 {
                     ScoreChunk(x, layerInput, count, scores.IsEmpty ? default : scores.Slice(start, count), featureErrors.IsEmpty ? default : featureErrors.Slice(start * InputSize, count * InputSize));
+                    if (variational && !scores.IsEmpty)
+                    {
+                        ScoreElbo(x, layerInput, workspace.Outputs[_network.CodeLayer], count, scores.Slice(start, count));
+                    }
                 }
             }
         }
@@ -129,6 +139,36 @@ public sealed class AutoencoderModel
         {
             _workspaces.Add(workspace);
         }
+    }
+
+    /// <summary>
+    /// Turns the code layer's output into the code: keeps the winners of a winner-take-all code in place; for a variational network copies the
+    /// latent means into <paramref name="codes"/> (when asked) and the workspace's latent buffer. Returns what the decoder reads.
+    /// </summary>
+    private ReadOnlySpan<float> FinishCode(Span<float> output, int rows, Span<float> codes, NetworkWorkspace workspace)
+    {
+        if (Architecture.WinnerTakeAllK > 0)
+        {
+            Layers.WinnerTakeAll.KeepLargestPerRow(output, rows, CodeSize, Architecture.WinnerTakeAllK, default);
+        }
+
+        if (!Architecture.IsVariational)
+        {
+            return output;
+        }
+
+        Span<float> means = workspace.Latent.AsSpan(0, rows * CodeSize);
+        for (int r = 0; r < rows; r++)
+        {
+            output.Slice(r * 2 * CodeSize, CodeSize).CopyTo(means.Slice(r * CodeSize, CodeSize));
+        }
+
+        if (!codes.IsEmpty)
+        {
+            means.CopyTo(codes);
+        }
+
+        return means;
     }
 
     private void ScoreChunk(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int rows, Span<float> scores, Span<float> featureErrors)

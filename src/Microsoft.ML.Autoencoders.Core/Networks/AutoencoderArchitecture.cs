@@ -6,6 +6,9 @@ namespace Microsoft.ML.Autoencoders;
 /// </summary>
 public sealed class AutoencoderArchitecture
 {
+    private readonly bool _isVariational;
+    private readonly int _winnerTakeAllK;
+
     /// <summary>Defines an autoencoder; the decoder mirrors the encoder when <paramref name="decoderHiddenSizes"/> is null.</summary>
     /// <param name="inputSize">Features per row, and so the size of the reconstruction.</param>
     /// <param name="encoderHiddenSizes">Sizes of the encoder's hidden layers, input side first; may be empty.</param>
@@ -64,6 +67,62 @@ public sealed class AutoencoderArchitecture
     /// <summary>Activation of the reconstruction.</summary>
     public Activation OutputActivation { get; }
 
+    /// <summary>
+    /// A variational autoencoder: the code layer outputs a mean and a log-variance per latent dimension (<see cref="CodeSize"/> of each, identity
+    /// activation), training decodes a reparameterised sample, and the trained model's code is the latent mean. Needs an
+    /// <see cref="Activation.Identity"/> code activation and no winner-take-all code. Default false.
+    /// </summary>
+    /// <exception cref="ArgumentException">The code activation is not identity, or <see cref="WinnerTakeAllK"/> is set.</exception>
+    public bool IsVariational
+    {
+        get => _isVariational;
+        init
+        {
+            if (value && CodeActivation != Activation.Identity)
+            {
+                throw new ArgumentException($"{nameof(IsVariational)} needs an {nameof(Activation.Identity)} code activation (the code is a mean and a log-variance), but the code activation is {CodeActivation}.", nameof(IsVariational));
+            }
+
+            if (value && _winnerTakeAllK > 0)
+            {
+                throw new ArgumentException($"{nameof(IsVariational)} cannot be combined with {nameof(WinnerTakeAllK)} = {_winnerTakeAllK}.", nameof(IsVariational));
+            }
+
+            _isVariational = value;
+        }
+    }
+
+    /// <summary>
+    /// When positive, a winner-take-all (k-sparse) code: after the code activation, each row keeps its <see cref="WinnerTakeAllK"/> largest code values
+    /// and the rest are zeroed, in training and inference alike; gradients flow through the winners only. Must not exceed <see cref="CodeSize"/>.
+    /// Default 0 (off).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative or larger than the code.</exception>
+    public int WinnerTakeAllK
+    {
+        get => _winnerTakeAllK;
+        init
+        {
+            if (value < 0 || value > CodeSize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(WinnerTakeAllK), value, $"{nameof(WinnerTakeAllK)} must be 0 (off) or in [1, {nameof(CodeSize)} = {CodeSize}].");
+            }
+
+            if (value > 0 && _isVariational)
+            {
+                throw new ArgumentException($"{nameof(WinnerTakeAllK)} cannot be combined with {nameof(IsVariational)}.", nameof(WinnerTakeAllK));
+            }
+
+            _winnerTakeAllK = value;
+        }
+    }
+
+    /// <summary>Whether the architecture is the plain one that format version 1 of the model file describes.</summary>
+    internal bool IsPlain => !_isVariational && _winnerTakeAllK == 0;
+
+    /// <summary>Width of the code layer's output: <see cref="CodeSize"/>, or twice it (means, then log-variances) for a variational autoencoder.</summary>
+    internal int CodeLayerWidth => _isVariational ? 2 * CodeSize : CodeSize;
+
     /// <summary>Every layer's width from input to reconstruction, e.g. 784, 256, 64, 256, 784.</summary>
     public IReadOnlyList<int> LayerSizes =>
         [InputSize, .. EncoderHiddenSizes, CodeSize, .. DecoderHiddenSizes, InputSize];
@@ -82,7 +141,8 @@ public sealed class AutoencoderArchitecture
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"{string.Join("-", LayerSizes)} (hidden {HiddenActivation}, code {CodeActivation}, output {OutputActivation})";
+        $"{string.Join("-", LayerSizes)} (hidden {HiddenActivation}, code {CodeActivation}, output {OutputActivation}"
+        + (_isVariational ? ", variational" : "") + (_winnerTakeAllK > 0 ? $", winner-take-all k = {_winnerTakeAllK}" : "") + ")";
 
     private static void CheckSizes(IReadOnlyList<int> sizes, string name)
     {

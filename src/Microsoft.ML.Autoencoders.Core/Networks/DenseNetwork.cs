@@ -19,13 +19,15 @@ internal sealed class DenseNetwork
         int offset = 0;
         for (int i = 0; i < layers.Length; i++)
         {
-            layers[i] = new DenseLayer(sizes[i], sizes[i + 1], architecture.ActivationOf(i), offset);
+            int inputs = i == architecture.EncoderLayerCount ? architecture.CodeSize : sizes[i];
+            int outputs = i == architecture.EncoderLayerCount - 1 ? architecture.CodeLayerWidth : sizes[i + 1];
+            layers[i] = new DenseLayer(inputs, outputs, architecture.ActivationOf(i), offset);
             offset += layers[i].ParameterCount;
         }
 
         Layers = layers;
         ParameterCount = offset;
-        MaxWidth = sizes.Max();
+        MaxWidth = Math.Max(sizes.Max(), architecture.CodeLayerWidth);
     }
 
     public AutoencoderArchitecture Architecture { get; }

@@ -30,6 +30,7 @@ internal sealed class NetworkWorkspace
             _preActivations[i] = keep ? new float[maxRows * layer.OutputSize] : null;
         }
 
+        Latent = network.Architecture.IsVariational ? new float[maxRows * network.Architecture.CodeSize] : [];
         _gradient = forTraining ? new float[maxRows * network.MaxWidth] : [];
         _spareGradient = forTraining ? new float[maxRows * network.MaxWidth] : [];
         Outputs = new LayerBuffers(_outputs);
@@ -37,6 +38,9 @@ internal sealed class NetworkWorkspace
     }
 
     public int MaxRows { get; }
+
+    /// <summary>For a variational network: the latent vectors the decoder reads (rows x code size); empty otherwise.</summary>
+    public float[] Latent { get; }
 
     /// <summary>Each layer's output.</summary>
     public LayerBuffers Outputs { get; }

@@ -5,6 +5,7 @@ using Microsoft.ML.Autoencoders.Losses;
 using Microsoft.ML.Autoencoders.Networks;
 using Microsoft.ML.Autoencoders.Numerics;
 using Microsoft.ML.Autoencoders.Optimizers;
+using Microsoft.ML.Autoencoders.Training;
 
 namespace Microsoft.ML.Autoencoders;
 
@@ -33,6 +34,7 @@ public sealed class AutoencoderTrainer
                 nameof(options));
         }
 
+        CheckFamilyOptions(architecture, options);
         _architecture = architecture;
         _options = options;
     }
@@ -69,6 +71,44 @@ public sealed class AutoencoderTrainer
 
         var run = new Run(this, network, parameters, training, random);
         return run.Execute(trainRows, validation, validationRows, progress, cancellationToken);
+    }
+
+    private static void CheckFamilyOptions(AutoencoderArchitecture architecture, TrainingOptions options)
+    {
+        if (options.SparsityPenalty > 0f && architecture.CodeActivation != Activation.Sigmoid)
+        {
+            throw new ArgumentException(
+                $"{nameof(TrainingOptions.SparsityPenalty)} is a KL divergence between mean activations in (0, 1) and needs a {nameof(Activation.Sigmoid)} code activation, but the architecture's is {architecture.CodeActivation}. Use {nameof(TrainingOptions.CodeL1Penalty)} for other codes.",
+                nameof(options));
+        }
+
+        if (options.ContractivePenalty > 0f)
+        {
+            for (int i = 0; i < architecture.EncoderLayerCount; i++)
+            {
+                if (!Losses.ContractivePenalty.Supports(architecture.ActivationOf(i)))
+                {
+                    throw new ArgumentException($"{nameof(TrainingOptions.ContractivePenalty)} does not support the {architecture.ActivationOf(i)} activation of encoder layer {i}; use another activation or set it to 0.", nameof(options));
+                }
+            }
+        }
+
+        if (architecture.IsVariational)
+        {
+            (string Name, float Value)[] codeOptions =
+            [
+                (nameof(TrainingOptions.CodeL1Penalty), options.CodeL1Penalty), (nameof(TrainingOptions.SparsityPenalty), options.SparsityPenalty),
+                (nameof(TrainingOptions.ContractivePenalty), options.ContractivePenalty), (nameof(TrainingOptions.DropoutRate), options.DropoutRate),
+                (nameof(TrainingOptions.LifetimeSparsity), options.LifetimeSparsity),
+            ];
+            foreach ((string name, float value) in codeOptions)
+            {
+                if (value != 0f)
+                {
+                    throw new ArgumentException($"{name} is {value}, but a variational autoencoder's code is regularized by its KL term ({nameof(TrainingOptions.KlWeight)}); set {name} to 0.", nameof(options));
+                }
+            }
+        }
     }
 
     private void CheckData(FeatureMatrix data, string name)
@@ -128,6 +168,7 @@ public sealed class AutoencoderTrainer
         private readonly float[] _batch;
         private readonly bool _usesLogits;
         private readonly float[] _initial;
+        private readonly ITrainingPass? _pass;
 
         public Run(AutoencoderTrainer trainer, DenseNetwork network, float[] parameters, FeatureMatrix training, SeededRandom random)
         {
@@ -144,6 +185,9 @@ public sealed class AutoencoderTrainer
             int maxRows = Math.Min(_options.BatchSize, training.RowCount);
             _workspace = new NetworkWorkspace(network, maxRows, keepLogits: _usesLogits, forTraining: true);
             _batch = new float[maxRows * _architecture.InputSize];
+            _pass = _architecture.IsVariational ? new VariationalTrainingPass(network, _options, training, random, maxRows)
+                : _options.NeedsExtendedStep || _architecture.WinnerTakeAllK > 0 ? new RegularizedTrainingPass(network, _options, training, random, maxRows)
+                : null;
         }
 
         public TrainingResult Execute(int[] trainRows, FeatureMatrix? validation, int[] validationRows, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
@@ -221,6 +265,11 @@ public sealed class AutoencoderTrainer
                 _training.Row(rows[i]).CopyTo(batch.Slice(i * features, features));
             }
 
+            if (_pass != null)
+            {
+                return StepFamily(batch, rows.Length, learningRate);
+            }
+
             int last = _network.Layers.Count - 1;
             _network.Forward(_parameters, batch, rows.Length, _workspace, _network.Layers.Count);
             float count = batch.Length;
@@ -252,6 +301,30 @@ public sealed class AutoencoderTrainer
             return lossSum / count;
         }
 
+        /// <summary>The step of the other members of the family: the pass computes loss and gradients; clipping and the update are shared.</summary>
+        private double StepFamily(ReadOnlySpan<float> batch, int rows, float learningRate)
+        {
+            double loss = _pass!.Step(_parameters, batch, rows, _gradients);
+            if (!double.IsFinite(loss))
+            {
+                return double.NaN;
+            }
+
+            double norm = VectorKernels.Norm(_gradients);
+            if (!double.IsFinite(norm))
+            {
+                return double.NaN;
+            }
+
+            if (_options.GradientClipNorm > 0f && norm > _options.GradientClipNorm)
+            {
+                VectorKernels.Scale(_gradients, (float)(_options.GradientClipNorm / norm));
+            }
+
+            _updater.Step(_parameters, _gradients, learningRate);
+            return loss;
+        }
+
         /// <summary>Mean loss over the given rows of <paramref name="data"/> (all rows when <paramref name="rows"/> is null).</summary>
         private double Evaluate(FeatureMatrix data, int[]? rows)
         {
@@ -275,6 +348,12 @@ public sealed class AutoencoderTrainer
                     }
                 }
 
+                if (_pass != null)
+                {
+                    sum += _pass.Evaluate(_parameters, batch, count);
+                    continue;
+                }
+
                 _network.Forward(_parameters, batch, count, _workspace, _network.Layers.Count);
                 sum += LossKernels.Sum(
                     _options.Loss,
@@ -283,7 +362,7 @@ public sealed class AutoencoderTrainer
                     batch);
             }
 
-            return sum / ((double)total * features);
+            return sum / ((double)total * (_pass?.TermsPerRow ?? features));
         }
 
         private TrainingResult Diverged(List<EpochReport> history, float[]? bestParameters, int bestEpoch, int epoch, int batch, float learningRate, int[] trainRows)

@@ -60,6 +60,50 @@ public sealed class TrainingOptions
     /// <summary>Seeds the one random generator behind initial weights, shuffles and splits. Default 0.</summary>
     public int Seed { get; init; }
 
+    /// <summary>Corruption applied to the input during training only (a denoising autoencoder); the loss still targets the clean input. Default <see cref="NoiseKind.None"/>.</summary>
+    public NoiseKind Noise { get; init; }
+
+    /// <summary>Strength of <see cref="Noise"/>: the standard deviation for <see cref="NoiseKind.Gaussian"/>, the fraction of features corrupted for <see cref="NoiseKind.Masking"/> and <see cref="NoiseKind.SaltAndPepper"/>. Default 0.1.</summary>
+    public float NoiseLevel { get; init; } = 0.1f;
+
+    /// <summary>Weight of the L1 activity penalty on the code, (weight / rows) times the sum of |code| over the batch: a sparse autoencoder. Default 0 (off).</summary>
+    public float CodeL1Penalty { get; init; }
+
+    /// <summary>
+    /// Weight of the KL-divergence sparsity penalty, weight times the sum over code units of KL(<see cref="SparsityTarget"/> || mean activation over the batch).
+    /// Needs a <see cref="Activation.Sigmoid"/> code. Default 0 (off).
+    /// </summary>
+    public float SparsityPenalty { get; init; }
+
+    /// <summary>The mean activation each sigmoid code unit is pushed toward by <see cref="SparsityPenalty"/>, in (0, 1). Default 0.05.</summary>
+    public float SparsityTarget { get; init; } = 0.05f;
+
+    /// <summary>
+    /// Weight of the contractive penalty: (weight / rows) times the squared Frobenius norm of the encoder's Jacobian with respect to its input, summed over
+    /// the batch. Exact for a one-layer encoder; with hidden encoder layers it is the sum of each encoder layer's own squared Jacobian norm with respect to
+    /// that layer's input (a layer-wise surrogate, not the norm of the product). Encoder layers may not use <see cref="Activation.Gelu"/>. Default 0 (off).
+    /// </summary>
+    public float ContractivePenalty { get; init; }
+
+    /// <summary>Probability of zeroing each hidden unit (not the code, not the reconstruction) during training, with the survivors scaled by 1 / (1 - rate). Default 0 (off).</summary>
+    public float DropoutRate { get; init; }
+
+    /// <summary>
+    /// Lifetime sparsity of a winner-take-all code: during training, each code unit keeps only its largest activations over the batch, this fraction of
+    /// the rows (at least one), and every other activation of it is zeroed; gradients flow through the winners only. Default 0 (off).
+    /// </summary>
+    public float LifetimeSparsity { get; init; }
+
+    /// <summary>
+    /// For a variational autoencoder: the weight of the KL divergence to the standard normal prior in the loss (1 is the ELBO; other values give a beta-VAE).
+    /// Default 1.
+    /// </summary>
+    public float KlWeight { get; init; } = 1f;
+
+    /// <summary>Whether any option asks for more than the plain autoencoder's step.</summary>
+    internal bool NeedsExtendedStep =>
+        Noise != NoiseKind.None || CodeL1Penalty > 0f || SparsityPenalty > 0f || ContractivePenalty > 0f || DropoutRate > 0f || LifetimeSparsity > 0f;
+
     /// <summary>Throws when an option is out of range, naming it.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of its range.</exception>
     public void Validate()
@@ -84,6 +128,28 @@ public sealed class TrainingOptions
         }
 
         InRange(ValidationFraction, 0f, 1f, nameof(ValidationFraction));
+        Defined(Noise, nameof(Noise));
+        NonNegativeFinite(NoiseLevel, nameof(NoiseLevel));
+        if (Noise is NoiseKind.Masking or NoiseKind.SaltAndPepper)
+        {
+            InRange(NoiseLevel, 0f, 1f, nameof(NoiseLevel));
+        }
+
+        NonNegativeFinite(CodeL1Penalty, nameof(CodeL1Penalty));
+        NonNegativeFinite(SparsityPenalty, nameof(SparsityPenalty));
+        if (!(SparsityTarget > 0f && SparsityTarget < 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SparsityTarget), SparsityTarget, $"{nameof(SparsityTarget)} must be in (0, 1).");
+        }
+
+        NonNegativeFinite(ContractivePenalty, nameof(ContractivePenalty));
+        InRange(DropoutRate, 0f, 1f, nameof(DropoutRate));
+        if (!(LifetimeSparsity >= 0f && LifetimeSparsity <= 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LifetimeSparsity), LifetimeSparsity, $"{nameof(LifetimeSparsity)} must be in [0, 1] (0 is off).");
+        }
+
+        NonNegativeFinite(KlWeight, nameof(KlWeight));
         if (EarlyStoppingPatience < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, $"{nameof(EarlyStoppingPatience)} must be 0 (off) or positive.");

@@ -114,11 +114,12 @@ public sealed class ModelFileFuzzTests
         using var saved = new MemoryStream();
         new AutoencoderTrainer(new AutoencoderArchitecture(4, [], 2), new TrainingOptions { Epochs = 1 }).Train(AutoencoderTrainerTests.Gaussian(8, 4, seed: 1)).Model.Save(saved);
         byte[] file = saved.ToArray();
-        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(4), 2);
+        int newer = Microsoft.ML.Autoencoders.Models.ModelFile.CurrentVersion + 1;
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(4), newer);
 
         var error = Assert.ThrowsExactly<InvalidDataException>(() => AutoencoderModel.Load(new MemoryStream(file)));
 
-        StringAssert.Contains(error.Message, "format version 2");
+        StringAssert.Contains(error.Message, $"format version {newer}");
         StringAssert.Contains(error.Message, "Microsoft.ML.Autoencoders");
         StringAssert.Contains(error.Message, "upgrade");
     }

@@ -1,0 +1,69 @@
+using System.Runtime.CompilerServices;
+using Microsoft.ML.Autoencoders.Numerics;
+
+namespace Microsoft.ML.Autoencoders.Training;
+
+/// <summary>Draws the corruption of a denoising autoencoder: fresh noise for every batch, from the run's seeded generator.</summary>
+internal sealed class InputCorruption
+{
+    private readonly NoiseKind _kind;
+    private readonly float _level;
+    private readonly float[] _minimum;
+    private readonly float[] _maximum;
+
+    /// <summary>Prepares <paramref name="kind"/> noise of strength <paramref name="level"/>; salt-and-pepper takes each feature's extremes from <paramref name="training"/>.</summary>
+    public InputCorruption(NoiseKind kind, float level, FeatureMatrix training)
+    {
+        _kind = kind;
+        _level = level;
+        int features = training.ColumnCount;
+        _minimum = new float[kind == NoiseKind.SaltAndPepper ? features : 0];
+        _maximum = new float[_minimum.Length];
+        if (kind == NoiseKind.SaltAndPepper)
+        {
+            training.Row(0).CopyTo(_minimum);
+            training.Row(0).CopyTo(_maximum);
+            for (int r = 1; r < training.RowCount; r++)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Min(_minimum, training.Row(r), _minimum);
+                System.Numerics.Tensors.TensorPrimitives.Max(_maximum, training.Row(r), _maximum);
+            }
+        }
+    }
+
+    /// <summary>Writes a corrupted copy of <paramref name="clean"/> (rows of features) into <paramref name="noisy"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Apply(ReadOnlySpan<float> clean, Span<float> noisy, SeededRandom random)
+    {
+        noisy = noisy[..clean.Length];
+        switch (_kind)
+        {
+            case NoiseKind.Gaussian:
+                for (int i = 0; i < clean.Length; i++)
+                {
+                    noisy[i] = clean[i] + _level * random.NextGaussian();
+                }
+
+                break;
+            case NoiseKind.Masking:
+                for (int i = 0; i < clean.Length; i++)
+                {
+                    noisy[i] = random.NextFloat() < _level ? 0f : clean[i];
+                }
+
+                break;
+            case NoiseKind.SaltAndPepper:
+                int features = _minimum.Length;
+                for (int i = 0; i < clean.Length; i++)
+                {
+                    float u = random.NextFloat();
+                    noisy[i] = u >= _level ? clean[i] : u < 0.5f * _level ? _minimum[i % features] : _maximum[i % features];
+                }
+
+                break;
+            default:
+                clean.CopyTo(noisy);
+                break;
+        }
+    }
+}

@@ -1,0 +1,218 @@
+using System.Runtime.CompilerServices;
+using Microsoft.ML.Autoencoders.Kernels;
+using Microsoft.ML.Autoencoders.Layers;
+using Microsoft.ML.Autoencoders.Losses;
+using Microsoft.ML.Autoencoders.Networks;
+using Microsoft.ML.Autoencoders.Numerics;
+
+namespace Microsoft.ML.Autoencoders.Training;
+
+/// <summary>
+/// The step of a dense autoencoder with any of: input corruption (denoising), dropout on hidden layers, an L1 or KL-sparsity penalty on the code,
+/// the contractive penalty, and a winner-take-all code (k-sparse per row, lifetime sparsity over the batch). The loss is the reconstruction loss
+/// (mean over values, against the clean input) plus the penalties.
+/// </summary>
+internal sealed class RegularizedTrainingPass : ITrainingPass
+{
+    private readonly DenseNetwork _network;
+    private readonly TrainingOptions _options;
+    private readonly SeededRandom _random;
+    private readonly InputCorruption? _corruption;
+    private readonly bool _usesLogits;
+    private readonly int _codeLayer;
+    private readonly int _winners;
+    private readonly float[][] _outputs;
+    private readonly float[]?[] _preActivations;
+    private readonly float[]?[] _dropped;
+    private readonly float[]?[] _dropMasks;
+    private readonly float[] _codeMask;
+    private readonly float[] _noisy;
+    private readonly float[] _gradient;
+    private readonly float[] _spare;
+    private readonly float[] _scratchA;
+    private readonly float[] _scratchB;
+    private readonly float[] _scratchC;
+
+    public RegularizedTrainingPass(DenseNetwork network, TrainingOptions options, FeatureMatrix training, SeededRandom random, int maxRows)
+    {
+        _network = network;
+        _options = options;
+        _random = random;
+        _usesLogits = LossKernels.UsesLogits(options.Loss);
+        _codeLayer = network.CodeLayer;
+        _winners = network.Architecture.WinnerTakeAllK;
+        _corruption = options.Noise == NoiseKind.None ? null : new InputCorruption(options.Noise, options.NoiseLevel, training);
+        int count = network.Layers.Count;
+        _outputs = new float[count][];
+        _preActivations = new float[count][];
+        _dropped = new float[count][];
+        _dropMasks = new float[count][];
+        for (int i = 0; i < count; i++)
+        {
+            DenseLayer layer = network.Layers[i];
+            int size = maxRows * layer.OutputSize;
+            _outputs[i] = new float[size];
+            bool keep = ActivationKernels.NeedsInput(layer.Activation) || _usesLogits && i == count - 1;
+            _preActivations[i] = keep ? new float[size] : null;
+            if (options.DropoutRate > 0f && IsHidden(i))
+            {
+                _dropped[i] = new float[size];
+                _dropMasks[i] = new float[size];
+            }
+        }
+
+        _codeMask = new float[maxRows * network.Layers[_codeLayer].OutputSize];
+        _noisy = new float[_corruption == null ? 0 : maxRows * network.Architecture.InputSize];
+        _gradient = new float[maxRows * network.MaxWidth];
+        _spare = new float[maxRows * network.MaxWidth];
+        _scratchA = new float[Math.Max(network.MaxWidth, maxRows)];
+        _scratchB = new float[network.MaxWidth];
+        _scratchC = new float[network.MaxWidth];
+    }
+
+    public int TermsPerRow => _network.Architecture.InputSize;
+
+    private bool UsesCodeMask => _winners > 0 || _options.LifetimeSparsity > 0f;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public double Step(ReadOnlySpan<float> parameters, ReadOnlySpan<float> clean, int rows, Span<float> gradients)
+    {
+        ReadOnlySpan<float> input = clean;
+        if (_corruption != null)
+        {
+            _corruption.Apply(clean, _noisy, _random);
+            input = _noisy.AsSpan(0, clean.Length);
+        }
+
+        Forward(parameters, input, rows, training: true);
+        int last = _network.Layers.Count - 1;
+        float count = clean.Length;
+        Span<float> gradient = _gradient;
+        double loss = LossKernels.Compute(
+            _options.Loss, _outputs[last].AsSpan(0, clean.Length), _usesLogits ? _preActivations[last].AsSpan(0, clean.Length) : default, clean, gradient, count) / count;
+
+        Span<float> spare = _spare;
+        for (int i = last; i >= 0; i--)
+        {
+            DenseLayer layer = _network.Layers[i];
+            int size = rows * layer.OutputSize;
+            Span<float> delta = gradient[..size];
+            if (i == _codeLayer)
+            {
+                loss += CodePenaltiesAndMask(_outputs[i].AsSpan(0, size), rows, layer.OutputSize, delta);
+            }
+
+            if (_dropMasks[i] is float[] dropMask)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Multiply(delta, dropMask.AsSpan(0, size), delta);
+            }
+
+            bool isPreActivation = i == last && _usesLogits;
+            bool contractive = _options.ContractivePenalty > 0f && i <= _codeLayer;
+            if (contractive && !isPreActivation)
+            {
+                ActivationKernels.Backward(layer.Activation, _outputs[i].AsSpan(0, size), _preActivations[i] is float[] z ? z.AsSpan(0, size) : default, delta);
+                isPreActivation = true;
+                loss += ContractivePenalty.Compute(
+                    layer.Activation, layer.Weights(parameters), layer.InputSize, layer.OutputSize, _outputs[i].AsSpan(0, size), rows,
+                    _options.ContractivePenalty, delta, _scratchA, _scratchB);
+            }
+
+            ReadOnlySpan<float> layerInput = i == 0 ? input : LayerOutput(i - 1, rows);
+            layer.Backward(parameters, layerInput, _outputs[i], _preActivations[i], rows, gradient, isPreActivation, gradients, i == 0 ? default : spare);
+            if (contractive)
+            {
+                ContractivePenalty.AddWeightGradient(
+                    layer.Weights(parameters), layer.InputSize, layer.OutputSize, _scratchB, gradients.Slice(layer.WeightOffset, layer.InputSize * layer.OutputSize), _scratchC);
+            }
+
+            Span<float> swap = gradient;
+            gradient = spare;
+            spare = swap;
+        }
+
+        return loss;
+    }
+
+    public double Evaluate(ReadOnlySpan<float> parameters, ReadOnlySpan<float> clean, int rows)
+    {
+        Forward(parameters, clean, rows, training: false);
+        int last = _network.Layers.Count - 1;
+        return LossKernels.Sum(_options.Loss, _outputs[last].AsSpan(0, clean.Length), _usesLogits ? _preActivations[last].AsSpan(0, clean.Length) : default, clean);
+    }
+
+    private bool IsHidden(int layer) => layer != _codeLayer && layer != _network.Layers.Count - 1;
+
+    private ReadOnlySpan<float> LayerOutput(int layer, int rows) =>
+        (_dropMasks[layer] != null ? _dropped[layer]! : _outputs[layer]).AsSpan(0, rows * _network.Layers[layer].OutputSize);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, int rows, bool training)
+    {
+        ReadOnlySpan<float> x = input;
+        for (int i = 0; i < _network.Layers.Count; i++)
+        {
+            DenseLayer layer = _network.Layers[i];
+            int size = rows * layer.OutputSize;
+            Span<float> output = _outputs[i].AsSpan(0, size);
+            layer.Forward(parameters, x, rows, output, _preActivations[i]);
+            x = output;
+            if (i == _codeLayer && UsesCodeMask)
+            {
+                Span<float> mask = _codeMask.AsSpan(0, size);
+                mask.Fill(1f);
+                if (_winners > 0)
+                {
+                    WinnerTakeAll.KeepLargestPerRow(output, rows, layer.OutputSize, _winners, mask);
+                }
+
+                if (training && _options.LifetimeSparsity > 0f)
+                {
+                    int keep = Math.Max(1, (int)MathF.Ceiling(_options.LifetimeSparsity * rows));
+                    WinnerTakeAll.KeepLargestPerColumn(output, rows, layer.OutputSize, keep, mask, _scratchA);
+                }
+            }
+
+            if (training && _dropMasks[i] is float[] dropMask)
+            {
+                float survivor = 1f / (1f - _options.DropoutRate);
+                Span<float> masks = dropMask.AsSpan(0, size);
+                for (int j = 0; j < masks.Length; j++)
+                {
+                    masks[j] = _random.NextFloat() < _options.DropoutRate ? 0f : survivor;
+                }
+
+                Span<float> dropped = _dropped[i].AsSpan(0, size);
+                System.Numerics.Tensors.TensorPrimitives.Multiply(output, masks, dropped);
+                x = dropped;
+            }
+            else if (_dropMasks[i] is float[] unused)
+            {
+                // Evaluation: no dropout; the next layer reads the plain outputs through the same buffer.
+                output.CopyTo(_dropped[i]);
+                unused.AsSpan(0, size).Fill(1f);
+            }
+        }
+    }
+
+    private double CodePenaltiesAndMask(ReadOnlySpan<float> codes, int rows, int width, Span<float> delta)
+    {
+        double penalty = 0;
+        if (_options.CodeL1Penalty > 0f)
+        {
+            penalty += CodePenalties.L1(codes, rows, _options.CodeL1Penalty, delta);
+        }
+
+        if (_options.SparsityPenalty > 0f)
+        {
+            penalty += CodePenalties.KlSparsity(codes, rows, width, _options.SparsityTarget, _options.SparsityPenalty, delta, _scratchA);
+        }
+
+        if (UsesCodeMask)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Multiply(delta, _codeMask.AsSpan(0, rows * width), delta);
+        }
+
+        return penalty;
+    }
+}
