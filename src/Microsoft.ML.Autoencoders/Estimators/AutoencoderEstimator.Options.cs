@@ -78,7 +78,7 @@ public sealed partial class AutoencoderEstimator
         public int? Seed;
 
         /// <summary>
-        /// The expected fraction of anomalies in the training data, in [0, 1): the threshold is the (1 - contamination)
+        /// The expected fraction of anomalies in the training data, in (0, 0.5]: the threshold is the (1 - contamination)
         /// quantile of the training rows' scores, so about this fraction of them is flagged. Default 0.05. Ignored when
         /// <see cref="Threshold"/> or <see cref="FalsePositiveRate"/> is set.
         /// </summary>
@@ -169,7 +169,12 @@ public sealed partial class AutoencoderEstimator
                 throw new ArgumentException($"{nameof(Loss)} is {nameof(LossFunction.BinaryCrossEntropy)}, which needs {nameof(OutputActivation)} = {nameof(Activation.Sigmoid)}; it is {OutputActivation}.", nameof(Loss));
             }
 
-            Fraction(Contamination, nameof(Contamination));
+            if (!(Contamination > 0f && Contamination <= 0.5f))
+            {
+                throw new ArgumentOutOfRangeException(nameof(Contamination), Contamination,
+                    $"{nameof(Contamination)} is {Contamination}; it must be in (0, 0.5]: the expected fraction of anomalies, which are by definition a minority. To flag nothing set {nameof(Threshold)} = float.PositiveInfinity; to learn the threshold from normal rows use {nameof(FalsePositiveRate)}.");
+            }
+
             if (FalsePositiveRate is float rate)
             {
                 Fraction(rate, nameof(FalsePositiveRate));

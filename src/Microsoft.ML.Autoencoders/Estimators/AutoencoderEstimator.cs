@@ -57,10 +57,32 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
     /// <param name="validationData">Normal rows to validate on and to learn a false-positive-rate threshold from; null to use <see cref="Options.ValidationFraction"/> of the training rows.</param>
     /// <exception cref="ArgumentOutOfRangeException">The feature column is missing, is not a vector of float, or has a variable size.</exception>
     /// <exception cref="ArgumentException">A row holds NaN or an infinity (and <see cref="Options.SkipNonFiniteRows"/> is false), no row is left, or <see cref="Options.FalsePositiveRate"/> is set without validation data.</exception>
-    public AutoencoderTransformer Fit(IDataView input, IDataView? validationData)
+    public AutoencoderTransformer Fit(IDataView input, IDataView? validationData) => Fit(input, validationData, CancellationToken.None);
+
+    /// <summary>
+    /// Trains as <see cref="Fit(IDataView, IDataView?)"/> does, stopping when <paramref name="cancellationToken"/> is
+    /// cancelled: while the data is read, and before every training batch.
+    /// </summary>
+    /// <remarks>
+    /// ML.NET 5 keeps <c>MLContext.CancelExecution</c> and the flag it sets internal to its own assemblies, so an estimator
+    /// outside them cannot observe it; cancel through this token instead.
+    /// </remarks>
+    /// <param name="input">The training data.</param>
+    /// <param name="validationData">Normal rows to validate on; null to use <see cref="Options.ValidationFraction"/> of the training rows.</param>
+    /// <param name="cancellationToken">Cancels training; nothing is returned or written then.</param>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The feature column is missing, is not a vector of float, or has a variable size, or <see cref="Options.CodeSize"/> exceeds its size.</exception>
+    /// <exception cref="ArgumentException">A row holds NaN or an infinity (and <see cref="Options.SkipNonFiniteRows"/> is false) or a magnitude above 1e18, no row is left, or <see cref="Options.FalsePositiveRate"/> is set without validation data.</exception>
+    public AutoencoderTransformer Fit(IDataView input, IDataView? validationData, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
         (DataViewSchema.Column column, int size) = FeatureColumnCheck.Check(input.Schema, _options.FeatureColumnName, nameof(input));
+        if (_options.CodeSize > size)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Options.CodeSize), _options.CodeSize,
+                $"{nameof(Options.CodeSize)} is {_options.CodeSize}, larger than the {size} features per row of column \"{column.Name}\": a code wider than its input can copy the input through, so reconstruction errors, and the anomaly scores built on them, say nothing. Use a {nameof(Options.CodeSize)} below {size}.");
+        }
+
         DataViewSchema.Column? validationColumn = null;
         if (validationData != null)
         {
@@ -73,7 +95,7 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
 
         IHost host = ((IHostEnvironment)_mlContext).Register(nameof(AutoencoderEstimator));
         using IChannel channel = host.Start("Training");
-        FeatureMatrix training = FeatureMatrixReader.Read(input, column, size, _options.SkipNonFiniteRows, "training data", nameof(input), out long skipped);
+        FeatureMatrix training = FeatureMatrixReader.Read(input, column, size, _options.SkipNonFiniteRows, "training data", nameof(input), out long skipped, cancellationToken);
         if (skipped > 0)
         {
             channel.Warning(MessageSensitivity.None, $"Skipped {skipped} training rows holding NaN or an infinity in column \"{column.Name}\"; trained on the other {training.RowCount}.");
@@ -82,7 +104,7 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
         FeatureMatrix? validation = null;
         if (validationData != null)
         {
-            validation = FeatureMatrixReader.Read(validationData, validationColumn!.Value, size, _options.SkipNonFiniteRows, "validation data", nameof(validationData), out long skippedValidation);
+            validation = FeatureMatrixReader.Read(validationData, validationColumn!.Value, size, _options.SkipNonFiniteRows, "validation data", nameof(validationData), out long skippedValidation, cancellationToken);
             if (skippedValidation > 0)
             {
                 channel.Warning(MessageSensitivity.None, $"Skipped {skippedValidation} validation rows holding NaN or an infinity in column \"{column.Name}\".");
@@ -97,7 +119,7 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
         TrainingResult result;
         using (var reporter = new TrainingReporter(channel, host.StartProgressChannel("Autoencoder training")))
         {
-            result = trainer.Train(training, validation, reporter);
+            result = trainer.Train(training, validation, reporter, cancellationToken);
         }
 
         if (result.StopReason == TrainingStopReason.Diverged)

@@ -13,8 +13,9 @@ internal static class FeatureMatrixReader
     /// <param name="dataName">How messages name the data ("training data", "validation data").</param>
     /// <param name="parameterName">The argument that carried <paramref name="data"/>.</param>
     /// <param name="skipped">How many rows were skipped.</param>
-    /// <exception cref="ArgumentException">A row holds NaN or an infinity and <paramref name="skipNonFinite"/> is false, or no row is left.</exception>
-    public static FeatureMatrix Read(IDataView data, DataViewSchema.Column column, int size, bool skipNonFinite, string dataName, string parameterName, out long skipped)
+    /// <param name="cancellationToken">Checked before every row.</param>
+    /// <exception cref="ArgumentException">A row holds NaN or an infinity and <paramref name="skipNonFinite"/> is false, a magnitude above <see cref="FeatureMatrix.MaxMagnitude"/>, or no row is left.</exception>
+    public static FeatureMatrix Read(IDataView data, DataViewSchema.Column column, int size, bool skipNonFinite, string dataName, string parameterName, out long skipped, CancellationToken cancellationToken = default)
     {
         long? count = data.GetRowCount();
         float[] values = new float[checked((int)Math.Min((count ?? 1024) * size, Array.MaxLength / size * (long)size))];
@@ -26,6 +27,7 @@ internal static class FeatureMatrixReader
         ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(column);
         while (cursor.MoveNext())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             row++;
             getter(ref buffer);
             if ((long)(rows + 1) * size > values.Length)
@@ -53,6 +55,14 @@ internal static class FeatureMatrixReader
 
                 skipped++;
                 continue;
+            }
+
+            bad = target.IndexOfAnyExceptInRange(-FeatureMatrix.MaxMagnitude, FeatureMatrix.MaxMagnitude);
+            if (bad >= 0)
+            {
+                throw new ArgumentException(
+                    $"Row {row} of the {dataName} has {target[bad]} at index {bad} of column \"{column.Name}\"; training needs magnitudes up to {FeatureMatrix.MaxMagnitude:G3}, because squared errors of larger values overflow single precision. Standardize the features first (e.g. mlContext.Transforms.NormalizeMeanVariance).",
+                    parameterName);
             }
 
             rows++;
