@@ -141,10 +141,25 @@ internal static class ModelFile
         Activation hidden = reader.ReadActivation("hidden activation");
         Activation code = reader.ReadActivation("code activation");
         Activation output = reader.ReadActivation("output activation");
+        int flags = 0, winners = 0;
+        if (version >= 2)
+        {
+            flags = reader.ReadInt32("family flags");
+            winners = reader.ReadInt32("winner-take-all k");
+            if ((flags & ~VariationalFlag) != 0 || winners < 0 || winners > codeSize || winners > 0 && flags != 0 || (flags & VariationalFlag) != 0 && code != Activation.Identity)
+            {
+                throw new InvalidDataException($"The model file's family fields are flags {flags} and winner-take-all k {winners}; expected flags 0 or {VariationalFlag} (variational, identity code), and k from 0 to the code size {codeSize}, not both.");
+            }
+        }
+
         AutoencoderArchitecture architecture;
         try
         {
-            architecture = new AutoencoderArchitecture(inputSize, encoder, codeSize, decoder, hidden, code, output);
+            architecture = new AutoencoderArchitecture(inputSize, encoder, codeSize, decoder, hidden, code, output)
+            {
+                IsVariational = (flags & VariationalFlag) != 0,
+                WinnerTakeAllK = winners,
+            };
         }
         catch (ArgumentException e)
         {
