@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.Autoencoders.Tests;
 
@@ -203,6 +204,36 @@ public sealed class ReliabilityTests
 
         Assert.AreEqual("CodeSize", e.ParamName);
         StringAssert.Contains(e.Message, $"CodeSize is {Width + 1}, larger than the {Width} features per row of column \"Features\"");
+    }
+
+    // ---- divergence ----
+
+    [TestMethod]
+    public void Fit_BlowUpLearningRate_WarnsWithAdviceAndScoresStayFinite()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var warnings = new List<string>();
+        mlContext.Log += (_, e) =>
+        {
+            if (e.Kind == ChannelMessageKind.Warning)
+            {
+                lock (warnings)
+                {
+                    warnings.Add(e.Message);
+                }
+            }
+        };
+        IDataView data = Data(mlContext, 64, seed: 16);
+        var options = SmallOptions();
+        options.Optimizer = Optimizer.Sgd;
+        options.LearningRate = 1e12f;
+        options.BatchSize = 64;
+
+        AutoencoderTransformer model = mlContext.Autoencoders.Autoencoder(options).Fit(data);
+
+        Assert.IsTrue(warnings.Any(w => w.Contains("diverged") && w.Contains("LearningRate")), string.Join("\n", warnings));
+        Assert.IsTrue(float.IsFinite(model.Threshold));
+        Assert.IsTrue(Columns.Read<float>(model.Transform(data), "Score").All(float.IsFinite));
     }
 
     // ---- cancellation and atomic saving ----
