@@ -20,15 +20,24 @@ public sealed class ModelFileFuzzTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public void Load_TenThousandMutatedFiles_OnlyInvalidDataOrIdenticalOutputs()
+    public void Load_TenThousandMutatedFiles_OnlyInvalidDataOrIdenticalOutputs() =>
+        Fuzz(new AutoencoderArchitecture(32, [16], 8, null, Activation.Tanh, Activation.Identity, Activation.Identity), Mutations, expectedVersion: 1);
+
+    [TestMethod]
+    public void Load_MutatedVersionTwoFiles_OnlyInvalidDataOrIdenticalOutputs()
     {
-        AutoencoderModel original = new AutoencoderTrainer(
-                new AutoencoderArchitecture(32, [16], 8, null, Activation.Tanh, Activation.Identity, Activation.Identity),
-                new TrainingOptions { Epochs = 2, Seed = 1 })
+        Fuzz(new AutoencoderArchitecture(32, [16], 8, null, Activation.Tanh, Activation.Identity, Activation.Identity) { IsVariational = true }, Mutations / 2, expectedVersion: 2);
+        Fuzz(new AutoencoderArchitecture(32, [16], 8, null, Activation.Tanh, Activation.Relu, Activation.Identity) { WinnerTakeAllK = 3 }, Mutations / 2, expectedVersion: 2);
+    }
+
+    private void Fuzz(AutoencoderArchitecture architecture, int mutations, int expectedVersion)
+    {
+        AutoencoderModel original = new AutoencoderTrainer(architecture, new TrainingOptions { Epochs = 2, Seed = 1 })
             .Train(AutoencoderTrainerTests.Gaussian(64, 32, seed: 31)).Model;
         using var saved = new MemoryStream();
         original.Save(saved);
         byte[] file = saved.ToArray();
+        Assert.AreEqual(expectedVersion, BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(4)));
         FeatureMatrix probe = AutoencoderTrainerTests.Gaussian(20, 32, seed: 32);
         float[] expectedReconstruction = original.Reconstruct(probe).Values.ToArray();
         float[] expectedCodes = original.Encode(probe).Values.ToArray();
@@ -46,7 +55,7 @@ public sealed class ModelFileFuzzTests
         double maxLoadMs = 0;
         var counts = new Dictionary<string, int>();
         var clock = Stopwatch.StartNew();
-        for (int m = 0; m < Mutations; m++)
+        for (int m = 0; m < mutations; m++)
         {
             (byte[] mutated, string kind, bool resigned) = Mutate(file, m, random);
             counts[kind] = counts.GetValueOrDefault(kind) + 1;
@@ -100,12 +109,12 @@ public sealed class ModelFileFuzzTests
         double seconds = clock.Elapsed.TotalSeconds;
         double ratio = (double)maxAllocated / file.Length;
         TestContext.WriteLine(
-            $"{Mutations} mutations of a {file.Length}-byte model in {seconds:F2} s (slowest load {maxLoadMs:F2} ms): {refused} refused with InvalidDataException, " +
+            $"{mutations} mutations of a {file.Length}-byte version-{expectedVersion} model ({architecture}) in {seconds:F2} s (slowest load {maxLoadMs:F2} ms): {refused} refused with InvalidDataException, " +
             $"{identical} loaded bit-identical, {resignedLoaded} re-signed structural edits loaded as other valid models; most allocated by one load {maxAllocated} bytes " +
             $"= {ratio:F1} x the file ({maxAllocatedBy}). Kinds: {string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}"))}");
         Assert.IsLessThan(8.0, ratio, $"one load allocated {maxAllocated} bytes for a {file.Length}-byte file ({maxAllocatedBy})");
         Assert.IsLessThan(30.0, seconds, "the fuzz run took too long");
-        Assert.IsGreaterThan(Mutations / 2, refused);
+        Assert.IsGreaterThan(mutations / 2, refused);
     }
 
     [TestMethod]
