@@ -4,10 +4,12 @@ switch (args.FirstOrDefault())
 {
     case "train":
         return TrainingBenchmark.Run(args[1..]);
+    case "quality":
+        return QualityBenchmark.Run(args[1..]);
     case "gemm":
         GemmBenchmark.Run();
         return 0;
     default:
-        Console.Error.WriteLine("usage: Microsoft.ML.Autoencoders.Benchmarks train [--data DIR] [--python PATH] [--limit N] [--rounds R] | gemm");
+        Console.Error.WriteLine("usage: Microsoft.ML.Autoencoders.Benchmarks train [--data DIR] [--python PATH] [--limit N] [--rounds R] | gemm | quality [--epochs N] [--members plain,denoising,vae] [--classes 0,1,...] [--no-peer]");
         return 2;
 }

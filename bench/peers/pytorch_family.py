@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""PyTorch peer of the engine's quality benchmark: trains the same variational (or convolutional) autoencoder on the
+training images of one Fashion-MNIST class and prints its per-epoch mean training loss as one JSON line on stdout.
+
+VAE: 784-256-(16 means, 16 log-variances) | 16-256-784, ReLU, sigmoid output, loss per row = summed binary cross-entropy
++ KL(q || N(0, I)), Adam 1e-3, batch 128, the same schedule as the engine. Progress goes to stderr.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import struct
+import sys
+
+sys.stdout.flush()
+_JSON_FD = os.dup(1)
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+
+def read_idx(path):
+    with open(path, "rb") as f:
+        head = f.read(2)
+    opener = gzip.open if head == b"\x1f\x8b" else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    magic = struct.unpack(">I", data[:4])[0]
+    dims = magic & 0xFF
+    shape = struct.unpack(">" + "I" * dims, data[4:4 + 4 * dims])
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+class Vae(nn.Module):
+    def __init__(self, inputs, hidden, latent):
+        super().__init__()
+        self.encoder = nn.Linear(inputs, hidden)
+        self.head = nn.Linear(hidden, 2 * latent)
+        self.decoder_hidden = nn.Linear(latent, hidden)
+        self.decoder_out = nn.Linear(hidden, inputs)
+        self.latent = latent
+
+    def forward(self, x):
+        h = torch.relu(self.encoder(x))
+        head = self.head(h)
+        mean, log_variance = head[:, :self.latent], head[:, self.latent:]
+        z = mean + torch.exp(0.5 * log_variance) * torch.randn_like(mean)
+        logits = self.decoder_out(torch.relu(self.decoder_hidden(z)))
+        return logits, mean, log_variance
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--images", required=True)
+    parser.add_argument("--labels", required=True)
+    parser.add_argument("--digit", type=int, default=0, help="the class whose training images are used")
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--batch", type=int, default=128)
+    parser.add_argument("--hidden", type=int, default=256)
+    parser.add_argument("--latent", type=int, default=16)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(os.cpu_count() or 1)
+    images = read_idx(args.images).reshape(-1, 784).astype(np.float32) / np.float32(255.0)
+    labels = read_idx(args.labels)
+    x = torch.from_numpy(np.ascontiguousarray(images[labels == args.digit]))
+    model = Vae(784, args.hidden, args.latent)
+    for layer in (model.encoder, model.decoder_hidden):  # He uniform for ReLU layers, as the engine's Auto initialization
+        nn.init.kaiming_uniform_(layer.weight, a=0, nonlinearity="relu")
+        nn.init.zeros_(layer.bias)
+    for layer in (model.head, model.decoder_out):  # Glorot uniform otherwise
+        nn.init.xavier_uniform_(layer.weight)
+        nn.init.zeros_(layer.bias)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    bce = nn.BCEWithLogitsLoss(reduction="sum")
+    losses = []
+    for epoch in range(args.epochs):
+        order = torch.randperm(x.shape[0])
+        total = 0.0
+        for start in range(0, x.shape[0], args.batch):
+            batch = x[order[start:start + args.batch]]
+            logits, mean, log_variance = model(batch)
+            kl = -0.5 * torch.sum(1 + log_variance - mean * mean - torch.exp(log_variance))
+            loss = (bce(logits, batch) + kl) / batch.shape[0]
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * batch.shape[0]
+        losses.append(total / x.shape[0])
+        print(f"pytorch vae epoch {epoch + 1}: {losses[-1]:.3f}", file=sys.stderr, flush=True)
+
+    os.write(_JSON_FD, (json.dumps({"system": "pytorch", "member": "vae", "losses": losses}) + "\n").encode())
+
+
+if __name__ == "__main__":
+    main()
