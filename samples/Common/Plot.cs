@@ -213,7 +213,8 @@ public static class Plot
 
     private static string N(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
-    private static string Label(double value) => Math.Abs(value) < 1e-12 ? "0" : value.ToString("G4", CultureInfo.InvariantCulture);
+    private static string Label(double value) =>
+        Math.Abs(value) < 1e-12 ? "0" : Math.Abs(value) >= 1000 ? value.ToString("#,0.##", CultureInfo.InvariantCulture) : value.ToString("G4", CultureInfo.InvariantCulture);
 
     private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
 }

@@ -31,6 +31,7 @@ var autoencoder = new AutoencoderEstimator.Options
     Seed = 2,
 };
 
+AutoencoderTransformer? autoencoderModel = null;
 var results = new List<(string Name, int Size, MulticlassClassificationMetrics Metrics, TimeSpan Time)>
 {
     Evaluate("raw pixels", 784, Classifier("Features")),
@@ -45,6 +46,17 @@ foreach ((string name, int size, MulticlassClassificationMetrics metrics, TimeSp
     Console.WriteLine($"{name,-18} {size,5}   {metrics.MicroAccuracy,8:P1}   {metrics.MacroAccuracy,14:P1}   {metrics.LogLoss,8:F3}   {time.TotalSeconds,11:F1} s");
 }
 
+// Pictures: the autoencoder's loss curve, and the test images' codes and PCA projections reduced to two dimensions by PCA, by class.
+string output = Plot.OutputFolder("FeaturePretraining");
+var history = autoencoderModel!.TrainingHistory;
+Plot.LineChart(Path.Combine(output, "loss.svg"), $"Autoencoder 784-{autoencoder.EncoderHiddenSizes[0]}-{codeSize} on {trainCount:N0} images", "epoch", "mean squared error",
+    new Series("training", history.Select(h => (double)h.Epoch).ToList(), history.Select(h => h.TrainingLoss).ToList()));
+IDataView codes = autoencoderModel.Transform(test);
+var plane = mlContext.Transforms.ProjectToPrincipalComponents("Plane", "Encoded", rank: 2, seed: 1).Fit(codes).Transform(codes);
+uint[] testClasses = Columns.Read<uint>(plane, "Class");
+var points = Columns.ReadVectors(plane, "Plane").Select((p, i) => ((double)p[0], (double)p[1], (int)testClasses[i])).ToList();
+Plot.Scatter(Path.Combine(output, "codes.svg"), "Autoencoder codes of the test images, first two principal components", "component 1", "component 2", points, FashionMnist.ClassNames);
+Console.WriteLine($"Pictures: {Path.Combine(output, "loss.svg")}, codes.svg");
 Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
 
 (string, int, MulticlassClassificationMetrics, TimeSpan) Evaluate(string name, int size, IEstimator<ITransformer> pipeline)
@@ -54,6 +66,7 @@ Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
         ? TrainingProgress.Run(mlContext, $"Training the autoencoder (784-{autoencoder.EncoderHiddenSizes[0]}-{codeSize}) and the classifier on its codes", () => pipeline.Fit(train))
         : pipeline.Fit(train);
     TimeSpan time = watch.Elapsed;
+    autoencoderModel ??= (model as IEnumerable<ITransformer>)?.OfType<AutoencoderTransformer>().FirstOrDefault();
     MulticlassClassificationMetrics metrics = mlContext.MulticlassClassification.Evaluate(model.Transform(test));
     Console.WriteLine($"{name}: accuracy {metrics.MicroAccuracy:P1}, trained in {time.TotalSeconds:F1} s");
     return (name, size, metrics, time);
