@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.ML.Runtime;
 using Spectre.Console;
 
 namespace Microsoft.ML.Autoencoders.Samples;
@@ -20,9 +21,19 @@ public static partial class TrainingProgress
         {
             void OnLog(object? sender, LoggingEventArgs e)
             {
-                if (e.Source.StartsWith(nameof(AutoencoderEstimator), StringComparison.Ordinal) && TryParse(e.Message, out EpochReport? report))
+                if (!e.Source.StartsWith(nameof(AutoencoderEstimator), StringComparison.Ordinal))
+                {
+                    return;
+                }
+
+                if (TryParse(e.Message, out EpochReport? report))
                 {
                     progress.Report(report);
+                }
+                else if (e.Kind is ChannelMessageKind.Warning or ChannelMessageKind.Error)
+                {
+                    // Divergence and skipped rows arrive as warnings: show them as they are.
+                    Console.Error.WriteLine(e.Message[(e.Message.IndexOf("] ", StringComparison.Ordinal) + 2)..]);
                 }
             }
 
