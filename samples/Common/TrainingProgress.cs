@@ -30,9 +30,9 @@ public static partial class TrainingProgress
                 {
                     progress.Report(report);
                 }
-                else if (e.Kind is ChannelMessageKind.Warning or ChannelMessageKind.Error)
+                else if (e.Kind is ChannelMessageKind.Warning or ChannelMessageKind.Error || e.Message.Contains("Epoch ", StringComparison.Ordinal))
                 {
-                    // Divergence and skipped rows arrive as warnings: show them as they are.
+                    // Divergence and skipped rows arrive as warnings, and an epoch line this parser no longer reads is still news: show them as they are.
                     Console.Error.WriteLine(e.Message[(e.Message.IndexOf("] ", StringComparison.Ordinal) + 2)..]);
                 }
             }
@@ -79,6 +79,20 @@ public static partial class TrainingProgress
                 task.StopTask();
                 return result;
             });
+    }
+
+    /// <summary>Runs a step that reports no epochs (another trainer, a transform): a spinner in a terminal, a plain line otherwise.</summary>
+    public static T Step<T>(string title, Func<T> step)
+    {
+        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            Console.WriteLine(title);
+            return step();
+        }
+
+        T result = AnsiConsole.Status().Start(title, _ => step());
+        AnsiConsole.MarkupLine($"{Markup.Escape(title)} [green]done[/]");
+        return result;
     }
 
     /// <summary>One line describing an epoch.</summary>

@@ -64,7 +64,7 @@ Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
     var watch = Stopwatch.StartNew();
     ITransformer model = name.StartsWith("autoencoder", StringComparison.Ordinal)
         ? TrainingProgress.Run(mlContext, $"Training the autoencoder (784-{autoencoder.EncoderHiddenSizes[0]}-{codeSize}) and the classifier on its codes", () => pipeline.Fit(train))
-        : pipeline.Fit(train);
+        : TrainingProgress.Step($"Training the classifier on {name}", () => pipeline.Fit(train));
     TimeSpan time = watch.Elapsed;
     autoencoderModel ??= (model as IEnumerable<ITransformer>)?.OfType<AutoencoderTransformer>().FirstOrDefault();
     MulticlassClassificationMetrics metrics = mlContext.MulticlassClassification.Evaluate(model.Transform(test));
