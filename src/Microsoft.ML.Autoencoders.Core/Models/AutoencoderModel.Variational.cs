@@ -30,6 +30,12 @@ public sealed partial class AutoencoderModel
             throw new ArgumentException($"{nameof(outputs)} has {outputs.Length} values; expected {rows * InputSize} for {rows} codes.", nameof(outputs));
         }
 
+        if (_convolutional != null)
+        {
+            DecodeConvolutional(codes, rows, outputs);
+            return;
+        }
+
         NetworkWorkspace workspace = RentWorkspace();
         try
         {

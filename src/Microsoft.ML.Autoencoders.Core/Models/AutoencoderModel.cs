@@ -21,13 +21,15 @@ public sealed partial class AutoencoderModel
     internal AutoencoderModel(AutoencoderArchitecture architecture, float[] parameters)
     {
         _network = new DenseNetwork(architecture);
-        if (parameters.Length != _network.ParameterCount)
+        _convolutional = AutoencoderTrainer.ConvolutionalNetworkOf(architecture);
+        int expected = _convolutional?.ParameterCount ?? _network.ParameterCount;
+        if (parameters.Length != expected)
         {
-            throw new ArgumentException($"The network {architecture} has {_network.ParameterCount} parameters, not {parameters.Length}.", nameof(parameters));
+            throw new ArgumentException($"The network {architecture} has {expected} parameters, not {parameters.Length}.", nameof(parameters));
         }
 
         _parameters = parameters;
-        _packedWeights = _network.Layers.Select(layer => layer.PackWeights(parameters)).ToArray();
+        _packedWeights = _convolutional != null ? [] : _network.Layers.Select(layer => layer.PackWeights(parameters)).ToArray();
         Architecture = architecture;
     }
 
@@ -97,6 +99,12 @@ public sealed partial class AutoencoderModel
         CheckLength(reconstructions, rows * InputSize, nameof(reconstructions));
         CheckLength(scores, rows, nameof(scores));
         CheckLength(featureErrors, rows * InputSize, nameof(featureErrors));
+        if (_convolutional != null)
+        {
+            RunConvolutional(inputs, rows, codes, reconstructions, scores, featureErrors);
+            return;
+        }
+
         bool decode = !reconstructions.IsEmpty || !scores.IsEmpty || !featureErrors.IsEmpty;
         int layerCount = decode ? _network.Layers.Count : _network.CodeLayer + 1;
 

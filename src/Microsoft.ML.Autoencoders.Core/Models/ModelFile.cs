@@ -9,7 +9,9 @@ namespace Microsoft.ML.Autoencoders.Models;
 /// a 24-byte header (magic "MLAE", format version, model kind, payload length, CRC-32C of the payload),
 /// then the payload (architecture, then every parameter). Readers refuse, by name and version, what they
 /// cannot read, and never trust a length before checking it against the bytes actually present.
-/// Version 2 adds, after the three activations, the family fields: flags (bit 0: variational) and the winner-take-all k.
+/// Version 2 adds, after the three activations, the family fields: flags (bit 0: variational, bit 1: convolutional) and the winner-take-all k;
+/// a convolutional model then has its layout: channels, height, width, code size, the encoder stages (count, then channels, kernel, stride,
+/// padding, pool each) and the decoder stages (count, then channels, kernel, stride, padding, upsample, transposed each).
 /// A plain autoencoder is still written as version 1, byte for byte as before, so older readers keep reading it.
 /// </summary>
 internal static class ModelFile
@@ -21,6 +23,8 @@ internal static class ModelFile
     private const int DenseAutoencoderKind = 1;
     private const int MaxLayerCount = 1024;
     private const int VariationalFlag = 1;
+    private const int ConvolutionalFlag = 2;
+    private const int MaxStageCount = 256;
     private static ReadOnlySpan<byte> Magic => "MLAE"u8;
 
     public static void Write(AutoencoderModel model, Stream stream)
@@ -116,8 +120,12 @@ internal static class ModelFile
             writer.Write((int)a.OutputActivation);
             if (VersionFor(a) >= 2)
             {
-                writer.Write(a.IsVariational ? VariationalFlag : 0);
+                writer.Write((a.IsVariational ? VariationalFlag : 0) | (a.Convolution != null ? ConvolutionalFlag : 0));
                 writer.Write(a.WinnerTakeAllK);
+                if (a.Convolution is ConvolutionalLayout layout)
+                {
+                    WriteLayout(writer, layout);
+                }
             }
 
             ReadOnlySpan<float> parameters = model.Parameters;
@@ -146,10 +154,31 @@ internal static class ModelFile
         {
             flags = reader.ReadInt32("family flags");
             winners = reader.ReadInt32("winner-take-all k");
-            if ((flags & ~VariationalFlag) != 0 || winners < 0 || winners > codeSize || winners > 0 && flags != 0 || (flags & VariationalFlag) != 0 && code != Activation.Identity)
+            if (flags is not (0 or VariationalFlag or ConvolutionalFlag) || winners < 0 || winners > codeSize || winners > 0 && flags != 0 || (flags & VariationalFlag) != 0 && code != Activation.Identity)
             {
-                throw new InvalidDataException($"The model file's family fields are flags {flags} and winner-take-all k {winners}; expected flags 0 or {VariationalFlag} (variational, identity code), and k from 0 to the code size {codeSize}, not both.");
+                throw new InvalidDataException($"The model file's family fields are flags {flags} and winner-take-all k {winners}; expected flags 0, {VariationalFlag} (variational, identity code) or {ConvolutionalFlag} (convolutional), and k from 0 to the code size {codeSize}, not with other flags.");
             }
+        }
+
+        if ((flags & ConvolutionalFlag) != 0)
+        {
+            ConvolutionalLayout layout = ReadLayout(ref reader);
+            AutoencoderArchitecture convolutional;
+            try
+            {
+                convolutional = AutoencoderArchitecture.Convolutional(layout, hidden, code, output);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException($"The model file describes a convolutional network this library cannot build: {e.Message}", e);
+            }
+
+            if (convolutional.InputSize != inputSize || convolutional.CodeSize != codeSize || encoder.Length != 0 || decoder.Length != 0)
+            {
+                throw new InvalidDataException($"The model file's convolutional layout {layout} has input size {convolutional.InputSize} and code size {convolutional.CodeSize}; its header fields say {inputSize} and {codeSize} with no dense hidden layers.");
+            }
+
+            return ReadParameters(ref reader, convolutional);
         }
 
         AutoencoderArchitecture architecture;
@@ -166,6 +195,11 @@ internal static class ModelFile
             throw new InvalidDataException($"The model file describes a network this library cannot build: {e.Message}", e);
         }
 
+        return ReadParameters(ref reader, architecture);
+    }
+
+    private static AutoencoderModel ReadParameters(ref PayloadReader reader, AutoencoderArchitecture architecture)
+    {
         long expected = ParameterCount(architecture);
         int count = reader.ReadInt32("parameter count");
         if (count != expected)
@@ -192,8 +226,79 @@ internal static class ModelFile
         }
     }
 
+    private static void WriteLayout(BinaryWriter writer, ConvolutionalLayout layout)
+    {
+        writer.Write(layout.Channels);
+        writer.Write(layout.Height);
+        writer.Write(layout.Width);
+        writer.Write(layout.CodeSize);
+        writer.Write(layout.Encoder.Count);
+        foreach (ConvolutionStage stage in layout.Encoder)
+        {
+            writer.Write(stage.Channels);
+            writer.Write(stage.Kernel);
+            writer.Write(stage.Stride);
+            writer.Write(stage.Padding);
+            writer.Write(stage.Pool);
+        }
+
+        writer.Write(layout.Decoder.Count);
+        foreach (DeconvolutionStage stage in layout.Decoder)
+        {
+            writer.Write(stage.Channels);
+            writer.Write(stage.Kernel);
+            writer.Write(stage.Stride);
+            writer.Write(stage.Padding);
+            writer.Write(stage.Upsample);
+            writer.Write(stage.Transposed ? 1 : 0);
+        }
+    }
+
+    private static ConvolutionalLayout ReadLayout(ref PayloadReader reader)
+    {
+        int channels = reader.ReadPositive("input channels");
+        int height = reader.ReadPositive("input height");
+        int width = reader.ReadPositive("input width");
+        int codeSize = reader.ReadInt32("convolutional code size");
+        int encoderCount = reader.ReadInt32("encoder stage count");
+        if (encoderCount <= 0 || encoderCount > MaxStageCount)
+        {
+            throw new InvalidDataException($"The model file's encoder stage count is {encoderCount}; expected 1 to {MaxStageCount}.");
+        }
+
+        var encoder = new ConvolutionStage[encoderCount];
+        for (int i = 0; i < encoderCount; i++)
+        {
+            encoder[i] = new ConvolutionStage(reader.ReadPositive("stage channels"), reader.ReadPositive("stage kernel"), reader.ReadPositive("stage stride"), reader.ReadInt32("stage padding"), reader.ReadPositive("stage pool"));
+        }
+
+        int decoderCount = reader.ReadInt32("decoder stage count");
+        if (decoderCount <= 0 || decoderCount > MaxStageCount)
+        {
+            throw new InvalidDataException($"The model file's decoder stage count is {decoderCount}; expected 1 to {MaxStageCount}.");
+        }
+
+        var decoder = new DeconvolutionStage[decoderCount];
+        for (int i = 0; i < decoderCount; i++)
+        {
+            decoder[i] = new DeconvolutionStage(reader.ReadPositive("stage channels"), reader.ReadPositive("stage kernel"), reader.ReadPositive("stage stride"), reader.ReadInt32("stage padding"), reader.ReadPositive("stage upsampling"), reader.ReadInt32("stage transposed") != 0);
+        }
+
+        if ((long)channels * height * width > Array.MaxLength)
+        {
+            throw new InvalidDataException($"The model file's input shape {channels}x{height}x{width} is too large.");
+        }
+
+        return new ConvolutionalLayout(channels, height, width, encoder, codeSize, decoder);
+    }
+
     private static long ParameterCount(AutoencoderArchitecture architecture)
     {
+        if (AutoencoderTrainer.ConvolutionalNetworkOf(architecture) is Networks.ConvolutionalNetwork convolutional)
+        {
+            return convolutional.ParameterCount;
+        }
+
         IReadOnlyList<int> sizes = architecture.LayerSizes;
         long count = 0;
         for (int i = 0; i + 1 < sizes.Count; i++)

@@ -118,7 +118,62 @@ public sealed class AutoencoderArchitecture
     }
 
     /// <summary>Whether the architecture is the plain one that format version 1 of the model file describes.</summary>
-    internal bool IsPlain => !_isVariational && _winnerTakeAllK == 0;
+    internal bool IsPlain => !_isVariational && _winnerTakeAllK == 0 && Convolution == null;
+
+    /// <summary>The layout of a convolutional autoencoder, or null for a fully connected one.</summary>
+    public ConvolutionalLayout? Convolution { get; private init; }
+
+    /// <summary>
+    /// A convolutional autoencoder: the input size is channels x height x width, and the code size that of the dense bottleneck or of the
+    /// encoder's last feature map. Trains with <see cref="LossFunction.MeanSquaredError"/>, optionally with <see cref="TrainingOptions.Noise"/>.
+    /// </summary>
+    /// <param name="layout">Input shape, encoder stages, code and decoder stages.</param>
+    /// <param name="hiddenActivation">Activation of every hidden convolution and dense layer.</param>
+    /// <param name="codeActivation">Activation of the code layer.</param>
+    /// <param name="outputActivation">Activation of the reconstruction.</param>
+    /// <exception cref="ArgumentException">A size is not positive, the stages' shapes do not fit together, or an activation is <see cref="Activation.Gelu"/>.</exception>
+    public static AutoencoderArchitecture Convolutional(
+        ConvolutionalLayout layout,
+        Activation hiddenActivation = Activation.Relu,
+        Activation codeActivation = Activation.Identity,
+        Activation outputActivation = Activation.Sigmoid)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(layout.Encoder);
+        ArgumentNullException.ThrowIfNull(layout.Decoder);
+        if (layout.Channels <= 0 || layout.Height <= 0 || layout.Width <= 0 || layout.CodeSize < 0 || layout.Encoder.Count == 0 || layout.Decoder.Count == 0)
+        {
+            throw new ArgumentException($"The layout {layout} needs a positive input shape, a code size of 0 or more, and at least one encoder and one decoder stage.", nameof(layout));
+        }
+
+        foreach (ConvolutionStage stage in layout.Encoder)
+        {
+            if (stage.Channels <= 0 || stage.Kernel <= 0 || stage.Stride <= 0 || stage.Padding < 0 || stage.Pool <= 0)
+            {
+                throw new ArgumentException($"The encoder stage {stage} needs positive channels, kernel, stride and pool and a padding of 0 or more.", nameof(layout));
+            }
+        }
+
+        foreach (DeconvolutionStage stage in layout.Decoder)
+        {
+            if (stage.Channels <= 0 || stage.Kernel <= 0 || stage.Stride <= 0 || stage.Padding < 0 || stage.Upsample <= 0)
+            {
+                throw new ArgumentException($"The decoder stage {stage} needs positive channels, kernel, stride and upsampling and a padding of 0 or more.", nameof(layout));
+            }
+        }
+
+        foreach ((Activation activation, string name) in new[] { (hiddenActivation, nameof(hiddenActivation)), (codeActivation, nameof(codeActivation)), (outputActivation, nameof(outputActivation)) })
+        {
+            if (activation == Activation.Gelu)
+            {
+                throw new ArgumentException($"{name} is {activation}; convolutional autoencoders support every activation but {activation}.", name);
+            }
+        }
+
+        var network = new Networks.ConvolutionalNetwork(layout, hiddenActivation, codeActivation, outputActivation);
+        int inputSize = layout.Channels * layout.Height * layout.Width;
+        return new AutoencoderArchitecture(inputSize, [], network.CodeSize, [], hiddenActivation, codeActivation, outputActivation) { Convolution = layout };
+    }
 
     /// <summary>Width of the code layer's output: <see cref="CodeSize"/>, or twice it (means, then log-variances) for a variational autoencoder.</summary>
     internal int CodeLayerWidth => _isVariational ? 2 * CodeSize : CodeSize;
@@ -142,7 +197,7 @@ public sealed class AutoencoderArchitecture
     /// <inheritdoc/>
     public override string ToString() =>
         $"{string.Join("-", LayerSizes)} (hidden {HiddenActivation}, code {CodeActivation}, output {OutputActivation}"
-        + (_isVariational ? ", variational" : "") + (_winnerTakeAllK > 0 ? $", winner-take-all k = {_winnerTakeAllK}" : "") + ")";
+        + (_isVariational ? ", variational" : "") + (Convolution != null ? $", convolutional {Convolution}" : "") + (_winnerTakeAllK > 0 ? $", winner-take-all k = {_winnerTakeAllK}" : "") + ")";
 
     private static void CheckSizes(IReadOnlyList<int> sizes, string name)
     {

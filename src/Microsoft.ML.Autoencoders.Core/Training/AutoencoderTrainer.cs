@@ -60,8 +60,16 @@ public sealed class AutoencoderTrainer
 
         var random = new SeededRandom(_options.Seed);
         var network = new DenseNetwork(_architecture);
-        var parameters = new float[network.ParameterCount];
-        network.Initialize(parameters, _options.Initialization, random);
+        ConvolutionalNetwork? convolutional = ConvolutionalNetworkOf(_architecture);
+        var parameters = new float[convolutional?.ParameterCount ?? network.ParameterCount];
+        if (convolutional != null)
+        {
+            convolutional.Initialize(parameters, random);
+        }
+        else
+        {
+            network.Initialize(parameters, _options.Initialization, random);
+        }
 
         (int[] trainRows, int[] validationRows) = Split(training.RowCount, validation == null ? _options.ValidationFraction : 0f, random);
         if (trainRows.Length == 0)
@@ -69,12 +77,35 @@ public sealed class AutoencoderTrainer
             throw new ArgumentException($"No training rows are left after holding out {_options.ValidationFraction:P0} of {training.RowCount} for validation; lower {nameof(TrainingOptions.ValidationFraction)} or add rows.", nameof(training));
         }
 
-        var run = new Run(this, network, parameters, training, random);
+        var run = new Run(this, network, convolutional, parameters, training, random);
         return run.Execute(trainRows, validation, validationRows, progress, cancellationToken);
     }
 
+    /// <summary>The convolutional network of <paramref name="architecture"/>, or null for a fully connected one.</summary>
+    internal static ConvolutionalNetwork? ConvolutionalNetworkOf(AutoencoderArchitecture architecture) =>
+        architecture.Convolution is ConvolutionalLayout layout
+            ? new ConvolutionalNetwork(layout, architecture.HiddenActivation, architecture.CodeActivation, architecture.OutputActivation)
+            : null;
+
     private static void CheckFamilyOptions(AutoencoderArchitecture architecture, TrainingOptions options)
     {
+        if (architecture.Convolution != null)
+        {
+            (string Name, bool Set)[] unsupported =
+            [
+                (nameof(TrainingOptions.Loss), options.Loss != LossFunction.MeanSquaredError), (nameof(TrainingOptions.CodeL1Penalty), options.CodeL1Penalty != 0f),
+                (nameof(TrainingOptions.SparsityPenalty), options.SparsityPenalty != 0f), (nameof(TrainingOptions.ContractivePenalty), options.ContractivePenalty != 0f),
+                (nameof(TrainingOptions.DropoutRate), options.DropoutRate != 0f), (nameof(TrainingOptions.LifetimeSparsity), options.LifetimeSparsity != 0f),
+            ];
+            foreach ((string name, bool set) in unsupported)
+            {
+                if (set)
+                {
+                    throw new ArgumentException($"{name} is not supported by convolutional autoencoders yet (they train on mean squared error, optionally with {nameof(TrainingOptions.Noise)}); reset {name} to its default.", nameof(options));
+                }
+            }
+        }
+
         if (options.SparsityPenalty > 0f && architecture.CodeActivation != Activation.Sigmoid)
         {
             throw new ArgumentException(
@@ -170,7 +201,7 @@ public sealed class AutoencoderTrainer
         private readonly float[] _initial;
         private readonly ITrainingPass? _pass;
 
-        public Run(AutoencoderTrainer trainer, DenseNetwork network, float[] parameters, FeatureMatrix training, SeededRandom random)
+        public Run(AutoencoderTrainer trainer, DenseNetwork network, ConvolutionalNetwork? convolutional, float[] parameters, FeatureMatrix training, SeededRandom random)
         {
             _options = trainer._options;
             _architecture = trainer._architecture;
@@ -185,7 +216,8 @@ public sealed class AutoencoderTrainer
             int maxRows = Math.Min(_options.BatchSize, training.RowCount);
             _workspace = new NetworkWorkspace(network, maxRows, keepLogits: _usesLogits, forTraining: true);
             _batch = new float[maxRows * _architecture.InputSize];
-            _pass = _architecture.IsVariational ? new VariationalTrainingPass(network, _options, training, random, maxRows)
+            _pass = convolutional != null ? new ConvolutionalTrainingPass(convolutional, _options, training, random, maxRows)
+                : _architecture.IsVariational ? new VariationalTrainingPass(network, _options, training, random, maxRows)
                 : _options.NeedsExtendedStep || _architecture.WinnerTakeAllK > 0 ? new RegularizedTrainingPass(network, _options, training, random, maxRows)
                 : null;
         }
