@@ -7,8 +7,8 @@ namespace Microsoft.ML.Autoencoders.Benchmarks;
 /// <summary>
 /// The quality report of the autoencoder family: one-class anomaly detection on Fashion-MNIST. For each member and each of the 10 classes,
 /// train on that class's training images only, score the whole test set (higher is more anomalous) and print the AUROC of telling the
-/// other classes from the trained one; then the mean. Finally the same VAE is trained by PyTorch (bench/peers/pytorch_family.py) on the
-/// same class and the ratio of the final training losses is printed (loss_ratio, target &lt;= 1.05).
+/// other classes from the trained one; then the mean. Finally the same VAE and convolutional autoencoder are trained by PyTorch
+/// (bench/peers/pytorch_family.py) on the same class and the ratios of the final training losses are printed (loss_ratio, target &lt;= 1.05).
 /// </summary>
 internal static class QualityBenchmark
 {
@@ -19,7 +19,7 @@ internal static class QualityBenchmark
         string dataDirectory = Option(args, "--data") ?? "/usr/share/datasets/fashion-mnist";
         string python = Option(args, "--python") ?? "/usr/bin/python3";
         int epochs = Option(args, "--epochs") is string e ? int.Parse(e, CultureInfo.InvariantCulture) : 20;
-        string[] members = (Option(args, "--members") ?? "plain,denoising,vae").Split(',');
+        string[] members = (Option(args, "--members") ?? "plain,denoising,vae,conv").Split(',');
         int[] classes = Option(args, "--classes") is string c ? c.Split(',').Select(int.Parse).ToArray() : Enumerable.Range(0, 10).ToArray();
 
         string trainImages = Path.Combine(dataDirectory, "train-images-idx3-ubyte.gz");
@@ -62,23 +62,28 @@ internal static class QualityBenchmark
         }
 
         Console.WriteLine("published means: CAE reconstruction 89.2, CAE+OCSVM 91.7, GEOM 93.5; target for the best member >= 92");
-        if (Option(args, "--no-peer") != null || !members.Contains("vae"))
+        if (Option(args, "--no-peer") != null)
         {
             return 0;
         }
 
-        // The loss-ratio check: the same VAE, the same class, the same epochs, in both systems.
+        // The loss-ratio check: the same network, the same class, the same epochs, in both systems.
         int peerClass = classes[0];
-        TrainingResult engine = new AutoencoderTrainer(Architecture("vae"), Options("vae", epochs)).Train(Subset(train, labels, peerClass));
-        double[]? peer = RunPeer(python, trainImages, trainLabels, peerClass, epochs);
-        if (peer == null)
+        foreach (string member in members.Where(m => m is "vae" or "conv"))
         {
-            return 1;
+            TrainingResult engine = new AutoencoderTrainer(Architecture(member), Options(member, epochs)).Train(Subset(train, labels, peerClass));
+            double[]? peer = RunPeer(python, trainImages, trainLabels, member, peerClass, epochs);
+            if (peer == null)
+            {
+                return 1;
+            }
+
+            double engineLoss = engine.History[^1].TrainingLoss;
+            string what = member == "vae" ? "negative ELBO per image" : "mean squared error";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{member} class {peerClass}, {epochs} epochs: final training loss ({what}) engine {engineLoss:F5}, pytorch {peer[^1]:F5}; loss_ratio={engineLoss / peer[^1]:F3}"));
         }
 
-        double engineLoss = engine.History[^1].TrainingLoss;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"vae class {peerClass}, {epochs} epochs: final training loss (negative ELBO per image) engine {engineLoss:F3}, pytorch {peer[^1]:F3}; loss_ratio={engineLoss / peer[^1]:F3}"));
         return 0;
     }
 
@@ -89,6 +94,9 @@ internal static class QualityBenchmark
     internal static AutoencoderArchitecture Architecture(string member) => member switch
     {
         "vae" => new AutoencoderArchitecture(784, [256], 16, null, Activation.Relu, Activation.Identity, Activation.Sigmoid) { IsVariational = true },
+        "conv" => AutoencoderArchitecture.Convolutional(new ConvolutionalLayout(
+            1, 28, 28, [new ConvolutionStage(32, 3, 2, 1), new ConvolutionStage(64, 3, 2, 1)], 32,
+            [new DeconvolutionStage(32, 4, 2, 1, Transposed: true), new DeconvolutionStage(1, 4, 2, 1, Transposed: true)])),
         _ => new AutoencoderArchitecture(784, [256], 32, null, Activation.Relu, Activation.Identity, Activation.Sigmoid),
     };
 
@@ -139,7 +147,7 @@ internal static class QualityBenchmark
         return (rankSum - positives * (positives + 1) / 2.0) / ((double)positives * negatives);
     }
 
-    private static double[]? RunPeer(string python, string images, string labels, int digit, int epochs)
+    private static double[]? RunPeer(string python, string images, string labels, string member, int digit, int epochs)
     {
         string script = Path.Combine(AppContext.BaseDirectory, "peers", "pytorch_family.py");
         var start = new ProcessStartInfo(python)
@@ -148,7 +156,7 @@ internal static class QualityBenchmark
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[] { script, "--images", images, "--labels", labels, "--digit", digit.ToString(CultureInfo.InvariantCulture), "--epochs", epochs.ToString(CultureInfo.InvariantCulture), "--batch", BatchSize.ToString(CultureInfo.InvariantCulture) })
+        foreach (string argument in new[] { script, "--member", member, "--images", images, "--labels", labels, "--digit", digit.ToString(CultureInfo.InvariantCulture), "--epochs", epochs.ToString(CultureInfo.InvariantCulture), "--batch", BatchSize.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
         }

@@ -53,6 +53,54 @@ class Vae(nn.Module):
         return logits, mean, log_variance
 
 
+class ConvAutoencoder(nn.Module):
+    """1x28x28 -> 32x14x14 -> 64x7x7 -> dense code -> 64x7x7 -> 32x14x14 -> 1x28x28, as the engine's benchmark layout."""
+
+    def __init__(self, code):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, 2, 1)
+        self.conv2 = nn.Conv2d(32, 64, 3, 2, 1)
+        self.code = nn.Linear(64 * 7 * 7, code)
+        self.expand = nn.Linear(code, 64 * 7 * 7)
+        self.deconv1 = nn.ConvTranspose2d(64, 32, 4, 2, 1)
+        self.deconv2 = nn.ConvTranspose2d(32, 1, 4, 2, 1)
+        # The engine's initialization: uniform, He's limit sqrt(6 / fan-in) for ReLU layers, Glorot's sqrt(6 / (fan-in + fan-out)) otherwise;
+        # a transposed convolution's fan-in is in-channels * kernel^2 / stride^2, its fan-out kernel^2 * out-channels.
+        limits = {
+            self.conv1: (6 / 9) ** 0.5, self.conv2: (6 / (9 * 32)) ** 0.5, self.code: (6 / (3136 + code)) ** 0.5,
+            self.expand: (6 / code) ** 0.5, self.deconv1: (6 / (64 * 16 / 4)) ** 0.5, self.deconv2: (6 / (32 * 16 / 4 + 16)) ** 0.5,
+        }
+        for layer, limit in limits.items():
+            nn.init.uniform_(layer.weight, -limit, limit)
+            nn.init.zeros_(layer.bias)
+
+    def forward(self, x):
+        h = torch.relu(self.conv2(torch.relu(self.conv1(x.view(-1, 1, 28, 28)))))
+        # The engine's maps are channels-last; flattening order only permutes the dense weights, so it is irrelevant to the loss.
+        code = self.code(h.flatten(1))
+        h = torch.relu(self.expand(code)).view(-1, 64, 7, 7)
+        return torch.sigmoid(self.deconv2(torch.relu(self.deconv1(h)))).view(-1, 784)
+
+
+def train_conv(x, args):
+    model = ConvAutoencoder(args.code)
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+    losses = []
+    for epoch in range(args.epochs):
+        order = torch.randperm(x.shape[0])
+        total = 0.0
+        for start in range(0, x.shape[0], args.batch):
+            batch = x[order[start:start + args.batch]]
+            loss = torch.mean((model(batch) - batch) ** 2)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * batch.shape[0]
+        losses.append(total / x.shape[0])
+        print(f"pytorch conv epoch {epoch + 1}: {losses[-1]:.5f}", file=sys.stderr, flush=True)
+    return losses
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--images", required=True)
@@ -63,6 +111,9 @@ def main():
     parser.add_argument("--hidden", type=int, default=256)
     parser.add_argument("--latent", type=int, default=16)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--member", choices=["vae", "conv"], default="vae")
+    parser.add_argument("--code", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=1e-3)
     args = parser.parse_args()
 
     torch.manual_seed(args.seed)
@@ -70,6 +121,10 @@ def main():
     images = read_idx(args.images).reshape(-1, 784).astype(np.float32) / np.float32(255.0)
     labels = read_idx(args.labels)
     x = torch.from_numpy(np.ascontiguousarray(images[labels == args.digit]))
+    if args.member == "conv":
+        losses = train_conv(x, args)
+        os.write(_JSON_FD, (json.dumps({"system": "pytorch", "member": "conv", "losses": losses}) + "\n").encode())
+        return
     model = Vae(784, args.hidden, args.latent)
     for layer in (model.encoder, model.decoder_hidden):  # He uniform for ReLU layers, as the engine's Auto initialization
         nn.init.kaiming_uniform_(layer.weight, a=0, nonlinearity="relu")
@@ -77,7 +132,7 @@ def main():
     for layer in (model.head, model.decoder_out):  # Glorot uniform otherwise
         nn.init.xavier_uniform_(layer.weight)
         nn.init.zeros_(layer.bias)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     bce = nn.BCEWithLogitsLoss(reduction="sum")
     losses = []
     for epoch in range(args.epochs):
