@@ -74,9 +74,26 @@ Plot.LineChart(Path.Combine(output, "loss.svg"), $"Training a {classNames[normal
 int[] order = Enumerable.Range(0, test.Length).OrderByDescending(i => scores[i]).ToArray();
 const int shown = 10;
 Tile Image(int i) => new(test[i].Features, $"{classNames[(int)test[i].Class]} {scores[i]:F3}");
+int[] missed = order.Reverse().Where(i => truth[i]).Take(shown).ToArray(); // the anomalies that look most normal
 Plot.ImageGrid(Path.Combine(output, "extremes.svg"), $"Test images by anomaly score (normal: {classNames[normalClass]})",
-    [order.Take(shown).Select(Image).ToList(), order.TakeLast(shown).Reverse().Select(Image).ToList()], 28, 28,
-    rowLabels: ["most anomalous", "least anomalous"]);
+    [order.Take(shown).Select(Image).ToList(), order.TakeLast(shown).Reverse().Select(Image).ToList(), missed.Select(Image).ToList()], 28, 28,
+    rowLabels: ["most anomalous", "least anomalous", "anomalies scored lowest"]);
+
+// The ROC curve the AUROC measures: detection rate against false-positive rate as the threshold sweeps the scores.
+var fpr = new List<double> { 0 };
+var tpr = new List<double> { 0 };
+int positives = truth.Count(t => t), negatives = truth.Length - positives, seenPositive = 0, seenNegative = 0;
+foreach (int i in order)
+{
+    _ = truth[i] ? seenPositive++ : seenNegative++;
+    fpr.Add((double)seenNegative / negatives);
+    tpr.Add((double)seenPositive / positives);
+}
+
+int[] thinned = Enumerable.Range(0, fpr.Count).Where(i => i % 20 == 0 || i == fpr.Count - 1).ToArray();
+Plot.LineChart(Path.Combine(output, "roc.svg"), $"ROC curve, AUROC {metrics.AreaUnderRocCurve:F4}", "false-positive rate", "detection rate",
+    new Series("autoencoder score", thinned.Select(i => fpr[i]).ToList(), thinned.Select(i => tpr[i]).ToList()),
+    new Series("chance", [0, 1], [0, 1]));
 
 // FeatureErrors holds each pixel's squared error; Score is their mean. Read the top flags' rows only.
 int[] top = order.Take(8).ToArray();
@@ -91,7 +108,7 @@ Plot.ImageGrid(Path.Combine(output, "top-flags.svg"), "Top flags: image, reconst
         errors.Select(e => new Tile(e, $"max {e.Max():F2}", ColorMap.Heat, errorMax)).ToList(),
     ], 28, 28, rowLabels: ["image", "reconstruction", "squared error"]);
 
-Console.WriteLine($"Pictures: {Path.Combine(output, "loss.svg")}, extremes.svg, top-flags.svg");
+Console.WriteLine($"Pictures: {Path.Combine(output, "loss.svg")}, roc.svg, extremes.svg, top-flags.svg");
 Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
 
 ImageRow[] Load(string set)

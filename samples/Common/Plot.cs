@@ -53,13 +53,18 @@ public static class Plot
             string color = Palette[s % Palette.Length];
             var points = series[s].X.Zip(series[s].Y).Where(p => double.IsFinite(p.Second)).Select(p => $"{N(X(p.First))},{N(Y(p.Second))}");
             svg.AppendLine($"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{string.Join(' ', points)}\"/>");
-            foreach ((double x, double y) in series[s].X.Zip(series[s].Y).Where(p => double.IsFinite(p.Second)))
+            foreach ((double x, double y) in series[s].X.Zip(series[s].Y).Where(p => double.IsFinite(p.Second) && series[s].X.Count <= 60))
             {
                 svg.AppendLine($"<circle cx=\"{N(X(x))}\" cy=\"{N(Y(y))}\" r=\"2.5\" fill=\"{color}\"/>");
             }
         }
 
-        Legend(svg, series.Select(s => s.Name).ToArray(), width - right - 150, top + 10);
+        // The legend goes in the right-hand corner, top or bottom, that hides fewer points.
+        double legendHeight = series.Length * 18 + 8, legendLeft = width - right - 150;
+        int Hidden(double legendTop) => series.Sum(s => s.X.Zip(s.Y).Count(p =>
+            X(p.First) >= legendLeft - 6 && Y(p.Second) >= legendTop - 12 && Y(p.Second) <= legendTop - 12 + legendHeight));
+        double topCorner = top + 10, bottomCorner = height - bottom - legendHeight;
+        Legend(svg, series.Select(s => s.Name).ToArray(), legendLeft, Hidden(bottomCorner) < Hidden(topCorner) ? bottomCorner : topCorner);
         End(svg, path);
     }
 
