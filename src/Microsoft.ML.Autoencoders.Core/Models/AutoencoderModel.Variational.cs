@@ -157,9 +157,9 @@ public sealed partial class AutoencoderModel
         var z = new float[rows * latent];
         var logWeights = new double[rows * samples];
         var decoded = new float[rows * InputSize];
+        var logQMinusLogP = new double[rows];
         for (int s = 0; s < samples; s++)
         {
-            var logQMinusLogP = new double[rows];
             for (int r = 0; r < rows; r++)
             {
                 double difference = 0;
