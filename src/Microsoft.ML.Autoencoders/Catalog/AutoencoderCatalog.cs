@@ -58,6 +58,76 @@ public sealed class AutoencoderCatalog
     /// <exception cref="ArgumentException">Options contradict each other.</exception>
     public AutoencoderEstimator Autoencoder(AutoencoderEstimator.Options options) => new(Context, options);
 
+    /// <summary>A denoising autoencoder with the common settings: trained to rebuild rows from corrupted copies of them.</summary>
+    /// <param name="featureColumnName">The input column, a known-size vector of float.</param>
+    /// <param name="codeSize">Size of the code, and of the "Encoded" column.</param>
+    /// <param name="hiddenSizes">Sizes of the encoder's hidden layers (the decoder mirrors them); null for one layer of 128.</param>
+    /// <param name="noise">How training batches are corrupted.</param>
+    /// <param name="noiseLevel">The noise's strength: the fraction of features corrupted, or the standard deviation of Gaussian noise.</param>
+    /// <param name="epochs">Passes over the training data.</param>
+    /// <param name="outputActivation">Activation of the reconstruction: identity for any real data, sigmoid for data in [0, 1].</param>
+    /// <param name="seed">Seeds training; null draws it from the context.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="noise"/> is <see cref="NoiseKind.None"/>.</exception>
+    public DenoisingAutoencoderEstimator DenoisingAutoencoder(
+        string featureColumnName = AutoencoderColumnNames.Features,
+        int codeSize = 32,
+        int[]? hiddenSizes = null,
+        NoiseKind noise = NoiseKind.Masking,
+        float noiseLevel = 0.25f,
+        int epochs = 20,
+        Activation outputActivation = Activation.Identity,
+        int? seed = null) =>
+        new(Context, new DenoisingAutoencoderEstimator.Options
+        {
+            FeatureColumnName = featureColumnName,
+            CodeSize = codeSize,
+            EncoderHiddenSizes = hiddenSizes ?? [128],
+            Noise = noise,
+            NoiseLevel = noiseLevel,
+            Epochs = epochs,
+            OutputActivation = outputActivation,
+            Seed = seed,
+        });
+
+    /// <summary>A denoising autoencoder configured by <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException">The options ask for no noise, or contradict each other.</exception>
+    public DenoisingAutoencoderEstimator DenoisingAutoencoder(DenoisingAutoencoderEstimator.Options options) => new(Context, options);
+
+    /// <summary>A variational autoencoder with the common settings; its score is the negative evidence lower bound.</summary>
+    /// <param name="featureColumnName">The input column, a known-size vector of float.</param>
+    /// <param name="codeSize">Latent dimensions, and the size of the "Encoded" column (the latent mean).</param>
+    /// <param name="hiddenSizes">Sizes of the encoder's hidden layers (the decoder mirrors them); null for one layer of 128.</param>
+    /// <param name="klWeight">Weight of the KL term: 1 is the ELBO, other values give a beta-VAE.</param>
+    /// <param name="epochs">Passes over the training data.</param>
+    /// <param name="outputActivation">Activation of the reconstruction: identity (Gaussian likelihood) for any real data, sigmoid (Bernoulli) for data in [0, 1].</param>
+    /// <param name="seed">Seeds training; null draws it from the context.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    public VaeEstimator Vae(
+        string featureColumnName = AutoencoderColumnNames.Features,
+        int codeSize = 8,
+        int[]? hiddenSizes = null,
+        float klWeight = 1f,
+        int epochs = 20,
+        Activation outputActivation = Activation.Identity,
+        int? seed = null) =>
+        new(Context, new VaeEstimator.Options
+        {
+            FeatureColumnName = featureColumnName,
+            CodeSize = codeSize,
+            EncoderHiddenSizes = hiddenSizes ?? [128],
+            KlWeight = klWeight,
+            Epochs = epochs,
+            OutputActivation = outputActivation,
+            Seed = seed,
+        });
+
+    /// <summary>A variational autoencoder configured by <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException">The options turn <see cref="AutoencoderEstimator.Options.Variational"/> off, or contradict each other.</exception>
+    public VaeEstimator Vae(VaeEstimator.Options options) => new(Context, options);
+
     /// <summary>
     /// Saves <paramref name="model"/> (a transformer or a chain of them, holding autoencoders and ML.NET transforms in any
     /// order) with the schema of its input, to one zip file at <paramref name="path"/>, atomically: written beside it, then

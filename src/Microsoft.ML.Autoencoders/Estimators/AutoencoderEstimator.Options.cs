@@ -6,7 +6,7 @@ public sealed partial class AutoencoderEstimator
     /// Everything an <see cref="AutoencoderEstimator"/> needs: columns, network shape, training and the anomaly
     /// threshold. The defaults suit standardized tabular data and [0, 1] pixels alike.
     /// </summary>
-    public sealed class Options
+    public class Options
     {
         /// <summary>The input column: a known-size vector of <see cref="float"/>. Default "Features".</summary>
         public string FeatureColumnName = AutoencoderColumnNames.Features;
@@ -94,6 +94,42 @@ public sealed partial class AutoencoderEstimator
         /// <summary>When set, the threshold itself: scores above it are anomalies. Default null.</summary>
         public float? Threshold;
 
+        /// <summary>Corruption of the input during training only (a denoising autoencoder); the loss targets the clean input. Default <see cref="NoiseKind.None"/>.</summary>
+        public NoiseKind Noise = NoiseKind.None;
+
+        /// <summary>Strength of <see cref="Noise"/>: the standard deviation for Gaussian noise, the fraction of features corrupted for masking and salt-and-pepper. Default 0.1.</summary>
+        public float NoiseLevel = 0.1f;
+
+        /// <summary>Weight of an L1 activity penalty on the code (a sparse autoencoder). Default 0 (off).</summary>
+        public float CodeL1Penalty;
+
+        /// <summary>Weight of the KL-divergence sparsity penalty toward <see cref="SparsityTarget"/>; needs a sigmoid <see cref="CodeActivation"/>. Default 0 (off).</summary>
+        public float SparsityPenalty;
+
+        /// <summary>The mean activation <see cref="SparsityPenalty"/> pushes each sigmoid code unit toward. Default 0.05.</summary>
+        public float SparsityTarget = 0.05f;
+
+        /// <summary>Weight of the contractive penalty, the squared Frobenius norm of the encoder's Jacobian (exact for a one-layer encoder, layer by layer otherwise). Default 0 (off).</summary>
+        public float ContractivePenalty;
+
+        /// <summary>Probability of dropping each hidden unit during training. Default 0 (off).</summary>
+        public float DropoutRate;
+
+        /// <summary>When positive, a winner-take-all code that keeps each row's k largest code values, in training and at inference. Default 0 (off).</summary>
+        public int WinnerTakeAllK;
+
+        /// <summary>Lifetime sparsity of a winner-take-all code: the fraction of the batch each code unit keeps its activations for during training. Default 0 (off).</summary>
+        public float LifetimeSparsity;
+
+        /// <summary>
+        /// When true, a variational autoencoder: the code is the latent mean, and <c>Score</c> is the negative evidence lower bound
+        /// instead of the squared reconstruction error. Needs an identity <see cref="CodeActivation"/>. Default false.
+        /// </summary>
+        public bool Variational;
+
+        /// <summary>With <see cref="Variational"/>: the weight of the KL term (1 is the ELBO, other values a beta-VAE). Default 1.</summary>
+        public float KlWeight = 1f;
+
         /// <summary>
         /// When true, training rows holding NaN or an infinity are skipped (and counted in the log); when false (default),
         /// such a row stops <see cref="AutoencoderEstimator.Fit(IDataView)"/> with an error naming it.
@@ -125,11 +161,24 @@ public sealed partial class AutoencoderEstimator
             ValidationFraction = ValidationFraction,
             EarlyStoppingPatience = EarlyStoppingPatience,
             Seed = seed,
+            Noise = Noise,
+            NoiseLevel = NoiseLevel,
+            CodeL1Penalty = CodeL1Penalty,
+            SparsityPenalty = SparsityPenalty,
+            SparsityTarget = SparsityTarget,
+            ContractivePenalty = ContractivePenalty,
+            DropoutRate = DropoutRate,
+            LifetimeSparsity = LifetimeSparsity,
+            KlWeight = KlWeight,
         };
 
         /// <summary>The engine's architecture for <paramref name="inputSize"/> features.</summary>
         internal AutoencoderArchitecture ToArchitecture(int inputSize) =>
-            new(inputSize, EncoderHiddenSizes ?? [], CodeSize, DecoderHiddenSizes, HiddenActivation, CodeActivation, OutputActivation);
+            new(inputSize, EncoderHiddenSizes ?? [], CodeSize, DecoderHiddenSizes, HiddenActivation, CodeActivation, OutputActivation)
+            {
+                IsVariational = Variational,
+                WinnerTakeAllK = WinnerTakeAllK,
+            };
 
         /// <summary>A copy, so later changes to this object do not reach an estimator built from it.</summary>
         internal Options Clone()
@@ -145,6 +194,16 @@ public sealed partial class AutoencoderEstimator
         {
             Columns.Validate();
             ToTrainingOptions(0).Validate();
+            if (Variational && CodeActivation != Activation.Identity)
+            {
+                throw new ArgumentException($"{nameof(Variational)} needs {nameof(CodeActivation)} = {nameof(Activation.Identity)} (the code is a mean and a log-variance); it is {CodeActivation}.", nameof(CodeActivation));
+            }
+
+            if (Variational && WinnerTakeAllK > 0)
+            {
+                throw new ArgumentException($"{nameof(Variational)} cannot be combined with {nameof(WinnerTakeAllK)} = {WinnerTakeAllK}; set one of them off.", nameof(WinnerTakeAllK));
+            }
+
             try
             {
                 _ = ToArchitecture(1);
@@ -159,6 +218,7 @@ public sealed partial class AutoencoderEstimator
                     "hiddenActivation" => nameof(HiddenActivation),
                     "codeActivation" => nameof(CodeActivation),
                     "outputActivation" => nameof(OutputActivation),
+                    "WinnerTakeAllK" => nameof(WinnerTakeAllK),
                     _ => e.ParamName ?? "options",
                 };
                 throw new ArgumentOutOfRangeException(name, e.ActualValue, $"{name}: {e.Message.Split(" (Parameter")[0]}");

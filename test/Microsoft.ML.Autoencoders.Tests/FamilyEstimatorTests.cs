@@ -1,0 +1,92 @@
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Autoencoders.Tests;
+
+/// <summary>The denoising, variational, sparse and winner-take-all members as ML.NET estimators.</summary>
+[TestClass]
+public sealed class FamilyEstimatorTests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    public void DenoisingAutoencoder_MaskedTestImages_ReconstructionCloserToCleanThanNoisyInput()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView train = mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Take(4000));
+        AutoencoderTransformer model = mlContext.Autoencoders
+            .DenoisingAutoencoder(codeSize: 64, hiddenSizes: [256], noise: NoiseKind.Masking, noiseLevel: 0.3f, epochs: 6, outputActivation: Activation.Sigmoid, seed: 2)
+            .Fit(train);
+
+        ImageRow[] clean = FashionMnist.Test.Take(500).ToArray();
+        var random = new Random(7);
+        ImageRow[] noisy = clean.Select(r => new ImageRow { Id = r.Id, Class = r.Class, Features = r.Features.Select(v => random.NextDouble() < 0.3 ? 0f : v).ToArray() }).ToArray();
+        float[][] reconstructions = mlContext.Data.CreateEnumerable<ReconstructionRow>(model.Transform(mlContext.Data.LoadFromEnumerable(noisy)), reuseRowObject: false)
+            .Select(r => r.Reconstruction).ToArray();
+
+        double noisyError = clean.Zip(noisy, (c, n) => MeanSquared(c.Features, n.Features)).Average();
+        double denoisedError = clean.Zip(reconstructions, (c, r) => MeanSquared(c.Features, r)).Average();
+        TestContext.WriteLine($"Masking 30% of pixels: noisy input MSE {noisyError:F4}, reconstruction MSE {denoisedError:F4}");
+        Assert.IsLessThan(0.5 * noisyError, denoisedError);
+    }
+
+    [TestMethod]
+    public void Vae_TrainedOnTrousers_ScoreIsNegativeElboAndSeparatesAnomalies()
+    {
+        const float normalClass = 1f;
+        var mlContext = new MLContext(seed: 1);
+        IDataView train = mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Where(r => r.Class == normalClass));
+        var test = mlContext.Data.LoadFromEnumerable(FashionMnist.Test.Take(1000)
+            .Select(r => new LearningTests.LabeledImage { Label = r.Class == normalClass ? 0f : 1f, Features = r.Features }));
+
+        AutoencoderTransformer model = mlContext.Autoencoders.Vae(codeSize: 8, hiddenSizes: [128], epochs: 10, outputActivation: Activation.Sigmoid, seed: 3).Fit(train);
+        IDataView scored = model.Transform(test);
+        AnomalyDetectionMetrics metrics = mlContext.AnomalyDetection.Evaluate(scored, "Label", "Score", "PredictedLabel");
+
+        Assert.IsTrue(model.Model.IsVariational);
+        Assert.AreEqual(8, ((VectorDataViewType)scored.Schema["Encoded"].Type).Size);
+        float[] scores = scored.GetColumn<float>("Score").ToArray();
+        var engineScores = new float[1000];
+        model.Model.Score(FashionMnist.Test.Take(1000).SelectMany(r => r.Features).ToArray(), engineScores);
+        CollectionAssert.AreEqual(engineScores, scores, "the transformer's Score is not the engine's negative ELBO");
+        TestContext.WriteLine($"VAE trained on trousers: AUROC {metrics.AreaUnderRocCurve:F4}");
+        Assert.IsGreaterThan(0.9, metrics.AreaUnderRocCurve);
+    }
+
+    [TestMethod]
+    public void Autoencoder_WinnerTakeAllOption_EveryCodeHasAtMostKNonZeros()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView train = mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Take(1000));
+        var options = new AutoencoderEstimator.Options { CodeSize = 32, WinnerTakeAllK = 5, CodeActivation = Activation.Relu, OutputActivation = Activation.Sigmoid, Epochs = 3, Seed = 4 };
+
+        IDataView encoded = mlContext.Autoencoders.Autoencoder(options).Fit(train).Transform(train);
+
+        foreach (VBuffer<float> code in encoded.GetColumn<VBuffer<float>>("Encoded"))
+        {
+            Assert.IsLessThanOrEqualTo(5, code.DenseValues().Count(v => v != 0f));
+        }
+    }
+
+    [TestMethod]
+    public void Constructors_MemberWithoutItsDefiningOption_ThrowNamingIt()
+    {
+        var mlContext = new MLContext();
+
+        var denoising = Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.DenoisingAutoencoder(new DenoisingAutoencoderEstimator.Options { Noise = NoiseKind.None }));
+        StringAssert.Contains(denoising.Message, "Noise");
+        var vae = Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.Vae(new VaeEstimator.Options { Variational = false }));
+        StringAssert.Contains(vae.Message, "Variational");
+        var code = Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.Vae(new VaeEstimator.Options { CodeActivation = Activation.Relu }));
+        Assert.AreEqual("CodeActivation", code.ParamName);
+        var k = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => mlContext.Autoencoders.Autoencoder(new AutoencoderEstimator.Options { CodeSize = 4, WinnerTakeAllK = 9 }));
+        Assert.AreEqual("WinnerTakeAllK", k.ParamName);
+    }
+
+    private static double MeanSquared(float[] a, float[] b) => a.Zip(b, (x, y) => (double)(x - y) * (x - y)).Average();
+
+    private sealed class ReconstructionRow
+    {
+        [VectorType(784)]
+        public float[] Reconstruction = [];
+    }
+}
