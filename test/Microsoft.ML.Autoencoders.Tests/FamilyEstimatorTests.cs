@@ -68,6 +68,38 @@ public sealed class FamilyEstimatorTests
     }
 
     [TestMethod]
+    public void ConvolutionalAutoencoder_TrainedOnTrousers_CodesReconstructionsAndAurocAboveFloor()
+    {
+        const float normalClass = 1f;
+        var mlContext = new MLContext(seed: 1);
+        IDataView train = mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Where(r => r.Class == normalClass));
+        var test = mlContext.Data.LoadFromEnumerable(FashionMnist.Test.Take(500)
+            .Select(r => new LearningTests.LabeledImage { Label = r.Class == normalClass ? 0f : 1f, Features = r.Features }));
+
+        AutoencoderTransformer model = mlContext.Autoencoders.ConvolutionalAutoencoder(imageChannels: 1, imageHeight: 28, imageWidth: 28, codeSize: 16, epochs: 4, seed: 5).Fit(train);
+        IDataView scored = model.Transform(test);
+        AnomalyDetectionMetrics metrics = mlContext.AnomalyDetection.Evaluate(scored, "Label", "Score", "PredictedLabel");
+
+        Assert.IsNotNull(model.Model.Architecture.Convolution);
+        Assert.AreEqual(16, ((VectorDataViewType)scored.Schema["Encoded"].Type).Size);
+        Assert.AreEqual(784, ((VectorDataViewType)scored.Schema["Reconstruction"].Type).Size);
+        TestContext.WriteLine($"Convolutional autoencoder trained on trousers: AUROC {metrics.AreaUnderRocCurve:F4}");
+        Assert.IsGreaterThan(0.85, metrics.AreaUnderRocCurve);
+    }
+
+    [TestMethod]
+    public void ConvolutionalAutoencoder_ImageShapeNotTheVectorSize_FitNamesShapeAndColumn()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView train = mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Take(64));
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.ConvolutionalAutoencoder(imageChannels: 3, imageHeight: 28, imageWidth: 28, epochs: 1).Fit(train));
+
+        StringAssert.Contains(error.Message, "3 x 28 x 28");
+        StringAssert.Contains(error.Message, "\"Features\" holds 784");
+    }
+
+    [TestMethod]
     public void Constructors_MemberWithoutItsDefiningOption_ThrowNamingIt()
     {
         var mlContext = new MLContext();

@@ -128,6 +128,40 @@ public sealed class AutoencoderCatalog
     /// <exception cref="ArgumentException">The options turn <see cref="AutoencoderEstimator.Options.Variational"/> off, or contradict each other.</exception>
     public VaeEstimator Vae(VaeEstimator.Options options) => new(Context, options);
 
+    /// <summary>A convolutional autoencoder for images flattened channel-major into <paramref name="featureColumnName"/>, with the default stages.</summary>
+    /// <param name="featureColumnName">The input column: a known-size vector of float holding channels x height x width values.</param>
+    /// <param name="imageChannels">Channels of each image.</param>
+    /// <param name="imageHeight">Height of each image.</param>
+    /// <param name="imageWidth">Width of each image.</param>
+    /// <param name="codeSize">Size of the dense code; 0 makes the code the encoder's last feature map.</param>
+    /// <param name="epochs">Passes over the training data.</param>
+    /// <param name="seed">Seeds training; null draws it from the context.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    /// <exception cref="ArgumentException">The image shape does not fit the default stages.</exception>
+    public ConvolutionalAutoencoderEstimator ConvolutionalAutoencoder(
+        string featureColumnName = AutoencoderColumnNames.Features,
+        int imageChannels = 1,
+        int imageHeight = 28,
+        int imageWidth = 28,
+        int codeSize = 32,
+        int epochs = 10,
+        int? seed = null) =>
+        new(Context, new ConvolutionalAutoencoderEstimator.Options
+        {
+            FeatureColumnName = featureColumnName,
+            ImageChannels = imageChannels,
+            ImageHeight = imageHeight,
+            ImageWidth = imageWidth,
+            CodeSize = codeSize,
+            Epochs = epochs,
+            Seed = seed,
+        });
+
+    /// <summary>A convolutional autoencoder configured by <paramref name="options"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException">The image shape and the stages do not fit together.</exception>
+    public ConvolutionalAutoencoderEstimator ConvolutionalAutoencoder(ConvolutionalAutoencoderEstimator.Options options) => new(Context, options);
+
     /// <summary>
     /// Saves <paramref name="model"/> (a transformer or a chain of them, holding autoencoders and ML.NET transforms in any
     /// order) with the schema of its input, to one zip file at <paramref name="path"/>, atomically: written beside it, then

@@ -173,15 +173,18 @@ public sealed partial class AutoencoderEstimator
         };
 
         /// <summary>The engine's architecture for <paramref name="inputSize"/> features.</summary>
-        internal AutoencoderArchitecture ToArchitecture(int inputSize) =>
+        internal virtual AutoencoderArchitecture ToArchitecture(int inputSize) =>
             new(inputSize, EncoderHiddenSizes ?? [], CodeSize, DecoderHiddenSizes, HiddenActivation, CodeActivation, OutputActivation)
             {
                 IsVariational = Variational,
                 WinnerTakeAllK = WinnerTakeAllK,
             };
 
+        /// <summary>Builds the architecture once, so that a bad size or activation fails here, naming its option.</summary>
+        internal virtual void CheckArchitecture() => _ = ToArchitecture(1);
+
         /// <summary>A copy, so later changes to this object do not reach an estimator built from it.</summary>
-        internal Options Clone()
+        internal virtual Options Clone()
         {
             var copy = (Options)MemberwiseClone();
             copy.EncoderHiddenSizes = (int[])(EncoderHiddenSizes ?? []).Clone();
@@ -206,7 +209,7 @@ public sealed partial class AutoencoderEstimator
 
             try
             {
-                _ = ToArchitecture(1);
+                CheckArchitecture();
             }
             catch (ArgumentOutOfRangeException e)
             {

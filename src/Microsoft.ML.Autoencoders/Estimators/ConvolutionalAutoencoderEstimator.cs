@@ -1,0 +1,109 @@
+using Microsoft.ML.Data;
+
+namespace Microsoft.ML.Autoencoders;
+
+/// <summary>
+/// Trains a convolutional autoencoder on images flattened channel-major into a float vector column (as ML.NET's
+/// <c>ExtractPixels</c> gives them, or Fashion-MNIST's 784 pixels): convolution stages down to a code (a dense bottleneck,
+/// or the last feature map), transposed convolutions or upsampling back to the image. Produces the same
+/// <see cref="AutoencoderTransformer"/> as <see cref="AutoencoderEstimator"/>; create it with
+/// <c>mlContext.Autoencoders.ConvolutionalAutoencoder(...)</c>.
+/// </summary>
+public sealed class ConvolutionalAutoencoderEstimator : IEstimator<AutoencoderTransformer>
+{
+    private readonly AutoencoderEstimator _estimator;
+
+    /// <summary>Prepares to train as <paramref name="options"/> say (copied).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException">The image shape or the stages do not fit together.</exception>
+    public ConvolutionalAutoencoderEstimator(MLContext mlContext, Options options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _estimator = new AutoencoderEstimator(mlContext, options);
+    }
+
+    /// <inheritdoc/>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => _estimator.GetOutputSchema(inputSchema);
+
+    /// <inheritdoc cref="AutoencoderEstimator.Fit(IDataView)"/>
+    /// <exception cref="ArgumentException">The column's vector size is not channels x height x width.</exception>
+    public AutoencoderTransformer Fit(IDataView input) => _estimator.Fit(input);
+
+    /// <inheritdoc cref="AutoencoderEstimator.Fit(IDataView, IDataView?, CancellationToken)"/>
+    /// <exception cref="ArgumentException">The column's vector size is not channels x height x width.</exception>
+    public AutoencoderTransformer Fit(IDataView input, IDataView? validationData, CancellationToken cancellationToken = default) =>
+        _estimator.Fit(input, validationData, cancellationToken);
+
+    /// <summary>
+    /// The options of a convolutional autoencoder: the image shape and the stages, with the training, threshold and column
+    /// options of <see cref="AutoencoderEstimator.Options"/>. <see cref="AutoencoderEstimator.Options.CodeSize"/> is the dense
+    /// bottleneck (0 makes the code the encoder's last feature map); the dense layer options do not apply.
+    /// </summary>
+    public sealed class Options : AutoencoderEstimator.Options
+    {
+        /// <summary>Options for 1 x 28 x 28 images: two stride-2 convolutions (32 and 64 channels), two transposed ones back, a sigmoid output and a code of 32.</summary>
+        public Options()
+        {
+            OutputActivation = Activation.Sigmoid;
+        }
+
+        /// <summary>Channels of each image (1 for grey, 3 for colour). Default 1.</summary>
+        public int ImageChannels = 1;
+
+        /// <summary>Height of each image in pixels. Default 28.</summary>
+        public int ImageHeight = 28;
+
+        /// <summary>Width of each image in pixels. Default 28.</summary>
+        public int ImageWidth = 28;
+
+        /// <summary>The encoder's convolution stages, input side first. Default: 32 then 64 channels, 3x3 kernels, stride 2, padding 1.</summary>
+        public ConvolutionStage[] EncoderStages = [new(32, 3, 2, 1), new(64, 3, 2, 1)];
+
+        /// <summary>
+        /// The decoder's stages, code side first; the last gives the image's channels. Null (default): 4x4 transposed convolutions
+        /// with stride 2 and padding 1, mirroring <see cref="EncoderStages"/>, the last with <see cref="ImageChannels"/> channels.
+        /// </summary>
+        public DeconvolutionStage[]? DecoderStages;
+
+        internal override AutoencoderArchitecture ToArchitecture(int inputSize)
+        {
+            int expected = ImageChannels * ImageHeight * ImageWidth;
+            if (inputSize != expected)
+            {
+                throw new ArgumentException(
+                    $"The images are {ImageChannels} x {ImageHeight} x {ImageWidth} ({nameof(ImageChannels)} x {nameof(ImageHeight)} x {nameof(ImageWidth)}) = {expected} values, but column \"{FeatureColumnName}\" holds {inputSize} per row; set the image shape to the one its pixels were extracted with.",
+                    nameof(ImageChannels));
+            }
+
+            return Build();
+        }
+
+        internal override void CheckArchitecture()
+        {
+            if (ImageChannels <= 0 || ImageHeight <= 0 || ImageWidth <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(ImageChannels), $"The image shape {ImageChannels} x {ImageHeight} x {ImageWidth} ({nameof(ImageChannels)} x {nameof(ImageHeight)} x {nameof(ImageWidth)}) must be positive.");
+            }
+
+            _ = Build();
+        }
+
+        internal override AutoencoderEstimator.Options Clone()
+        {
+            var copy = (Options)base.Clone();
+            copy.EncoderStages = (ConvolutionStage[])(EncoderStages ?? []).Clone();
+            copy.DecoderStages = (DeconvolutionStage[]?)DecoderStages?.Clone();
+            return copy;
+        }
+
+        private AutoencoderArchitecture Build()
+        {
+            ConvolutionStage[] encoder = EncoderStages ?? [];
+            DeconvolutionStage[] decoder = DecoderStages
+                ?? encoder.Reverse().Skip(1).Select(stage => new DeconvolutionStage(stage.Channels, 4, 2, 1, Transposed: true))
+                    .Append(new DeconvolutionStage(ImageChannels, 4, 2, 1, Transposed: true)).ToArray();
+            var layout = new ConvolutionalLayout(ImageChannels, ImageHeight, ImageWidth, encoder, CodeSize, decoder);
+            return AutoencoderArchitecture.Convolutional(layout, HiddenActivation, CodeActivation, OutputActivation);
+        }
+    }
+}
