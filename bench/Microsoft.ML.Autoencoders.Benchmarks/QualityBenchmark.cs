@@ -18,7 +18,7 @@ internal static class QualityBenchmark
     {
         string dataDirectory = Option(args, "--data") ?? "/usr/share/datasets/fashion-mnist";
         string python = Option(args, "--python") ?? "/usr/bin/python3";
-        int epochs = Option(args, "--epochs") is string e ? int.Parse(e, CultureInfo.InvariantCulture) : 20;
+        int epochs = Option(args, "--epochs") is string e ? int.Parse(e, CultureInfo.InvariantCulture) : 10;
         string[] members = (Option(args, "--members") ?? "plain,denoising,vae,conv").Split(',');
         int[] classes = Option(args, "--classes") is string c ? c.Split(',').Select(int.Parse).ToArray() : Enumerable.Range(0, 10).ToArray();
 
@@ -102,7 +102,9 @@ internal static class QualityBenchmark
 
     internal static TrainingOptions Options(string member, int epochs) => member switch
     {
-        "denoising" => new TrainingOptions { Epochs = epochs, BatchSize = BatchSize, Seed = 1, Noise = NoiseKind.Masking, NoiseLevel = 0.25f },
+        // Light Gaussian noise: masking a quarter of the pixels (one-class AUROC mean 87.8 at 20 epochs) teaches the model to fill in
+        // any garment, anomalies included.
+        "denoising" => new TrainingOptions { Epochs = epochs, BatchSize = BatchSize, Seed = 1, Noise = NoiseKind.Gaussian, NoiseLevel = 0.1f },
         _ => new TrainingOptions { Epochs = epochs, BatchSize = BatchSize, Seed = 1 },
     };
 
