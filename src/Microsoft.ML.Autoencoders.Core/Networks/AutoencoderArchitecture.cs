@@ -69,8 +69,11 @@ public sealed class AutoencoderArchitecture
 
     /// <summary>
     /// A variational autoencoder: the code layer outputs a mean and a log-variance per latent dimension (<see cref="CodeSize"/> of each, identity
-    /// activation), training decodes a reparameterised sample, and the trained model's code is the latent mean. Needs an
-    /// <see cref="Activation.Identity"/> code activation and no winner-take-all code. Default false.
+    /// activation), training decodes a reparameterised sample, and the trained model's code is the latent mean. The loss per row is the
+    /// reconstruction's negative log-likelihood (Bernoulli, i.e. summed binary cross-entropy, for a <see cref="Activation.Sigmoid"/> output;
+    /// a unit-variance Gaussian otherwise) plus <see cref="TrainingOptions.KlWeight"/> times the KL divergence to N(0, I);
+    /// <see cref="TrainingOptions.Loss"/> is not used. The model's <see cref="AutoencoderModel.Score(ReadOnlySpan{float}, Span{float}, Span{float})"/>
+    /// is the negative ELBO. Needs an <see cref="Activation.Identity"/> code activation and no winner-take-all code. Default false.
     /// </summary>
     /// <exception cref="ArgumentException">The code activation is not identity, or <see cref="WinnerTakeAllK"/> is set.</exception>
     public bool IsVariational
