@@ -1,6 +1,7 @@
 // Denoising on Fashion-MNIST: train a denoising autoencoder (each training batch corrupted afresh, the loss aimed at the
 // clean images), then corrupt held-out test images the same way, clean them up with the model, and measure how much
-// closer to the clean images the reconstructions are than the noisy inputs (PSNR), with a picture of noisy / cleaned / clean.
+// closer to the clean images the reconstructions are than the noisy inputs (PSNR), beside the same network trained as a plain
+// autoencoder, with a picture of noisy / cleaned / clean. Arguments: noise kind (gaussian, masking, saltandpepper), level, training images.
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Autoencoders;
@@ -11,7 +12,7 @@ NoiseKind noise = args.Length > 0 ? Enum.Parse<NoiseKind>(args[0], ignoreCase: t
 float noiseLevel = args.Length > 1 ? float.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : noise == NoiseKind.Gaussian ? 0.3f : 0.5f;
 int trainCount = args.Length > 2 ? int.Parse(args[2]) : 20_000;
 string output = Plot.OutputFolder("Denoising");
-string noiseName = noise == NoiseKind.Gaussian ? $"Gaussian noise, standard deviation {noiseLevel}" : $"{noise} noise on {noiseLevel:P0} of the pixels";
+string noiseName = noise == NoiseKind.Gaussian ? $"Gaussian noise, standard deviation {noiseLevel}" : $"{noise.ToString().ToLowerInvariant()} noise on {noiseLevel * 100:0}% of the pixels";
 
 var clock = Stopwatch.StartNew();
 var mlContext = new MLContext(seed: 1);
@@ -35,20 +36,36 @@ var options = new DenoisingAutoencoderEstimator.Options
 AutoencoderTransformer model = TrainingProgress.Run(mlContext, $"Training a 784-{options.EncoderHiddenSizes[0]}-{options.CodeSize} denoising autoencoder for {options.Epochs} epochs",
     () => mlContext.Autoencoders.DenoisingAutoencoder(options).Fit(train));
 
+// For comparison: the same network trained on clean images only, as a plain autoencoder.
+var plainOptions = new AutoencoderEstimator.Options
+{
+    EncoderHiddenSizes = options.EncoderHiddenSizes,
+    CodeSize = options.CodeSize,
+    OutputActivation = options.OutputActivation,
+    Epochs = options.Epochs,
+    BatchSize = options.BatchSize,
+    Seed = options.Seed,
+};
+AutoencoderTransformer plain = TrainingProgress.Run(mlContext, $"Training the same network as a plain autoencoder, on clean images, for comparison",
+    () => mlContext.Autoencoders.Autoencoder(plainOptions).Fit(train));
+
 // The test images, corrupted as the training batches were (the model never saw these images, clean or noisy).
 float[][] clean = Enumerable.Range(0, testImages.RowCount).Select(i => testImages.Row(i).ToArray()).ToArray();
 var random = new Random(7);
 float[][] noisy = clean.Select(image => Corrupt(image, noise, noiseLevel, random)).ToArray();
-IDataView cleaned = model.Transform(mlContext.Data.LoadFromEnumerable(noisy.Select(n => new ImageRow { Features = n })));
-float[][] reconstructions = Columns.ReadVectors(cleaned, "Reconstruction");
+IDataView noisyData = mlContext.Data.LoadFromEnumerable(noisy.Select(n => new ImageRow { Features = n }));
+float[][] reconstructions = Columns.ReadVectors(model.Transform(noisyData), "Reconstruction");
+float[][] plainReconstructions = Columns.ReadVectors(plain.Transform(noisyData), "Reconstruction");
 
 double[] noisyPsnr = clean.Select((c, i) => Psnr(noisy[i], c)).ToArray();
 double[] cleanedPsnr = clean.Select((c, i) => Psnr(reconstructions[i], c)).ToArray();
+double plainPsnr = clean.Select((c, i) => Psnr(plainReconstructions[i], c)).Average();
 Console.WriteLine();
 Console.WriteLine($"PSNR against the clean test images (peak 1, mean over {clean.Length:N0} images)");
 Console.WriteLine($"  noisy input        {noisyPsnr.Average(),6:F2} dB");
 Console.WriteLine($"  reconstruction     {cleanedPsnr.Average(),6:F2} dB");
 Console.WriteLine($"  gain               {cleanedPsnr.Average() - noisyPsnr.Average(),6:F2} dB (better on {noisyPsnr.Zip(cleanedPsnr).Count(p => p.Second > p.First):N0} of {clean.Length:N0} images)");
+Console.WriteLine($"  plain autoencoder  {plainPsnr,6:F2} dB (the same network trained on clean images: gain {plainPsnr - noisyPsnr.Average():F2} dB)");
 Console.WriteLine("Gain by class: " + string.Join(", ", Enumerable.Range(0, 10).Select(c =>
 {
     int[] members = Enumerable.Range(0, clean.Length).Where(i => testClasses[i] == c).ToArray();
