@@ -90,7 +90,8 @@ Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
 static IEnumerable<ImageRow> Rows(FeatureMatrix images) =>
     Enumerable.Range(0, images.RowCount).Select(i => new ImageRow { Features = images.Row(i).ToArray() });
 
-// The same corruption the trainer applies: independent normal noise on every pixel, or a fraction of pixels set to 0.
+// The corruption the trainer applies: independent normal noise on every pixel, or a fraction of pixels set to 0 (masking)
+// or to 0 or 1 (salt and pepper; the trainer uses each pixel's minimum and maximum over the training images, 0 and at most 1).
 static float[] Corrupt(float[] image, NoiseKind noise, float level, Random random)
 {
     var result = new float[image.Length];
