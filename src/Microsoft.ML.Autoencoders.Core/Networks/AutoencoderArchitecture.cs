@@ -123,6 +123,9 @@ public sealed class AutoencoderArchitecture
     /// <summary>Whether the architecture is the plain one that format version 1 of the model file describes.</summary>
     internal bool IsPlain => !_isVariational && _winnerTakeAllK == 0 && Convolution == null;
 
+    /// <summary>The (stateless, shareable) layer stack of <see cref="Convolution"/>, built once with the architecture.</summary>
+    internal Networks.ConvolutionalNetwork? ConvolutionalNetwork { get; private init; }
+
     /// <summary>The layout of a convolutional autoencoder, or null for a fully connected one.</summary>
     public ConvolutionalLayout? Convolution { get; private init; }
 
@@ -175,7 +178,7 @@ public sealed class AutoencoderArchitecture
 
         var network = new Networks.ConvolutionalNetwork(layout, hiddenActivation, codeActivation, outputActivation);
         int inputSize = layout.Channels * layout.Height * layout.Width;
-        return new AutoencoderArchitecture(inputSize, [], network.CodeSize, [], hiddenActivation, codeActivation, outputActivation) { Convolution = layout };
+        return new AutoencoderArchitecture(inputSize, [], network.CodeSize, [], hiddenActivation, codeActivation, outputActivation) { Convolution = layout, ConvolutionalNetwork = network };
     }
 
     /// <summary>Width of the code layer's output: <see cref="CodeSize"/>, or twice it (means, then log-variances) for a variational autoencoder.</summary>

@@ -82,10 +82,7 @@ public sealed class AutoencoderTrainer
     }
 
     /// <summary>The convolutional network of <paramref name="architecture"/>, or null for a fully connected one.</summary>
-    internal static ConvolutionalNetwork? ConvolutionalNetworkOf(AutoencoderArchitecture architecture) =>
-        architecture.Convolution is ConvolutionalLayout layout
-            ? new ConvolutionalNetwork(layout, architecture.HiddenActivation, architecture.CodeActivation, architecture.OutputActivation)
-            : null;
+    internal static ConvolutionalNetwork? ConvolutionalNetworkOf(AutoencoderArchitecture architecture) => architecture.ConvolutionalNetwork;
 
     private static void CheckFamilyOptions(AutoencoderArchitecture architecture, TrainingOptions options)
     {

@@ -30,6 +30,16 @@ public sealed class ModelFileFuzzTests
         Fuzz(new AutoencoderArchitecture(32, [16], 8, null, Activation.Tanh, Activation.Relu, Activation.Identity) { WinnerTakeAllK = 3 }, Mutations / 2, expectedVersion: 2);
     }
 
+    /// <summary>32 channels, so the parameters (not the fixed ~10 KB of building a layer stack) dominate what a load allocates.</summary>
+    [TestMethod]
+    public void Load_MutatedConvolutionalFiles_OnlyInvalidDataOrIdenticalOutputs() =>
+        Fuzz(
+            AutoencoderArchitecture.Convolutional(
+                new ConvolutionalLayout(1, 4, 8, [new ConvolutionStage(32, 3, 1, 1, Pool: 2)], 0, [new DeconvolutionStage(1, 3, 1, 1, Upsample: 2)]),
+                Activation.Tanh, Activation.Identity, Activation.Identity),
+            Mutations / 2,
+            expectedVersion: 2);
+
     private void Fuzz(AutoencoderArchitecture architecture, int mutations, int expectedVersion)
     {
         AutoencoderModel original = new AutoencoderTrainer(architecture, new TrainingOptions { Epochs = 2, Seed = 1 })
