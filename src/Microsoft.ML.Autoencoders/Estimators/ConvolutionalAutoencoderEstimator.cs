@@ -1,5 +1,3 @@
-using Microsoft.ML.Data;
-
 namespace Microsoft.ML.Autoencoders;
 
 /// <summary>
@@ -9,30 +7,15 @@ namespace Microsoft.ML.Autoencoders;
 /// <see cref="AutoencoderTransformer"/> as <see cref="AutoencoderEstimator"/>; create it with
 /// <c>mlContext.Autoencoders.ConvolutionalAutoencoder(...)</c>.
 /// </summary>
-public sealed class ConvolutionalAutoencoderEstimator : IEstimator<AutoencoderTransformer>
+public sealed class ConvolutionalAutoencoderEstimator : AutoencoderFamilyEstimator
 {
-    private readonly AutoencoderEstimator _estimator;
-
     /// <summary>Prepares to train as <paramref name="options"/> say (copied).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="ArgumentException">The image shape or the stages do not fit together.</exception>
     public ConvolutionalAutoencoderEstimator(MLContext mlContext, Options options)
+        : base(mlContext, options ?? throw new ArgumentNullException(nameof(options)))
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _estimator = new AutoencoderEstimator(mlContext, options);
     }
-
-    /// <inheritdoc/>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => _estimator.GetOutputSchema(inputSchema);
-
-    /// <inheritdoc cref="AutoencoderEstimator.Fit(IDataView)"/>
-    /// <exception cref="ArgumentException">The column's vector size is not channels x height x width.</exception>
-    public AutoencoderTransformer Fit(IDataView input) => _estimator.Fit(input);
-
-    /// <inheritdoc cref="AutoencoderEstimator.Fit(IDataView, IDataView?, CancellationToken)"/>
-    /// <exception cref="ArgumentException">The column's vector size is not channels x height x width.</exception>
-    public AutoencoderTransformer Fit(IDataView input, IDataView? validationData, CancellationToken cancellationToken = default) =>
-        _estimator.Fit(input, validationData, cancellationToken);
 
     /// <summary>
     /// The options of a convolutional autoencoder: the image shape and the stages, with the training, threshold and column

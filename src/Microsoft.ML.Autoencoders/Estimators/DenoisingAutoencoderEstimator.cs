@@ -1,5 +1,3 @@
-using Microsoft.ML.Data;
-
 namespace Microsoft.ML.Autoencoders;
 
 /// <summary>
@@ -8,14 +6,17 @@ namespace Microsoft.ML.Autoencoders;
 /// rows as they are. Produces the same <see cref="AutoencoderTransformer"/> as <see cref="AutoencoderEstimator"/>;
 /// create it with <c>mlContext.Autoencoders.DenoisingAutoencoder(...)</c>.
 /// </summary>
-public sealed class DenoisingAutoencoderEstimator : IEstimator<AutoencoderTransformer>
+public sealed class DenoisingAutoencoderEstimator : AutoencoderFamilyEstimator
 {
-    private readonly AutoencoderEstimator _estimator;
-
     /// <summary>Prepares to train as <paramref name="options"/> say (copied).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="ArgumentException"><see cref="AutoencoderEstimator.Options.Noise"/> is <see cref="NoiseKind.None"/>, or options contradict each other.</exception>
     public DenoisingAutoencoderEstimator(MLContext mlContext, Options options)
+        : base(mlContext, Check(options))
+    {
+    }
+
+    private static Options Check(Options options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Noise == NoiseKind.None)
@@ -23,18 +24,8 @@ public sealed class DenoisingAutoencoderEstimator : IEstimator<AutoencoderTransf
             throw new ArgumentException($"A denoising autoencoder needs a {nameof(Options.Noise)} other than {nameof(NoiseKind.None)}; use mlContext.Autoencoders.Autoencoder for a plain one.", nameof(options));
         }
 
-        _estimator = new AutoencoderEstimator(mlContext, options);
+        return options;
     }
-
-    /// <inheritdoc/>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => _estimator.GetOutputSchema(inputSchema);
-
-    /// <inheritdoc cref="AutoencoderEstimator.Fit(IDataView)"/>
-    public AutoencoderTransformer Fit(IDataView input) => _estimator.Fit(input);
-
-    /// <inheritdoc cref="AutoencoderEstimator.Fit(IDataView, IDataView?, CancellationToken)"/>
-    public AutoencoderTransformer Fit(IDataView input, IDataView? validationData, CancellationToken cancellationToken = default) =>
-        _estimator.Fit(input, validationData, cancellationToken);
 
     /// <summary>The options of a denoising autoencoder: those of <see cref="AutoencoderEstimator.Options"/>, with masking noise on a quarter of the features by default.</summary>
     public sealed class Options : AutoencoderEstimator.Options

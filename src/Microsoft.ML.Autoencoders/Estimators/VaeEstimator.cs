@@ -1,5 +1,3 @@
-using Microsoft.ML.Data;
-
 namespace Microsoft.ML.Autoencoders;
 
 /// <summary>
@@ -10,14 +8,17 @@ namespace Microsoft.ML.Autoencoders;
 /// <see cref="AutoencoderTransformer.Model"/> also samples from the prior, decodes any latent vector and interpolates.
 /// Create it with <c>mlContext.Autoencoders.Vae(...)</c>.
 /// </summary>
-public sealed class VaeEstimator : IEstimator<AutoencoderTransformer>
+public sealed class VaeEstimator : AutoencoderFamilyEstimator
 {
-    private readonly AutoencoderEstimator _estimator;
-
     /// <summary>Prepares to train as <paramref name="options"/> say (copied).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="ArgumentException"><see cref="AutoencoderEstimator.Options.Variational"/> is false, or options contradict each other.</exception>
     public VaeEstimator(MLContext mlContext, Options options)
+        : base(mlContext, Check(options))
+    {
+    }
+
+    private static Options Check(Options options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!options.Variational)
@@ -25,18 +26,8 @@ public sealed class VaeEstimator : IEstimator<AutoencoderTransformer>
             throw new ArgumentException($"A {nameof(VaeEstimator)} needs {nameof(Options.Variational)} = true; use mlContext.Autoencoders.Autoencoder for a plain autoencoder.", nameof(options));
         }
 
-        _estimator = new AutoencoderEstimator(mlContext, options);
+        return options;
     }
-
-    /// <inheritdoc/>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => _estimator.GetOutputSchema(inputSchema);
-
-    /// <inheritdoc cref="AutoencoderEstimator.Fit(IDataView)"/>
-    public AutoencoderTransformer Fit(IDataView input) => _estimator.Fit(input);
-
-    /// <inheritdoc cref="AutoencoderEstimator.Fit(IDataView, IDataView?, CancellationToken)"/>
-    public AutoencoderTransformer Fit(IDataView input, IDataView? validationData, CancellationToken cancellationToken = default) =>
-        _estimator.Fit(input, validationData, cancellationToken);
 
     /// <summary>The options of a variational autoencoder: those of <see cref="AutoencoderEstimator.Options"/> with <see cref="AutoencoderEstimator.Options.Variational"/> on and a code of 8.</summary>
     public sealed class Options : AutoencoderEstimator.Options
