@@ -114,7 +114,35 @@ public sealed class FamilyEstimatorTests
         Assert.AreEqual("WinnerTakeAllK", k.ParamName);
     }
 
+    [TestMethod]
+    public void Transform_ConcatenatedColumns_FeatureErrorsAndReconstructionCarryTheirSlotNames()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView data = mlContext.Data.LoadFromEnumerable(Enumerable.Range(0, 200).Select(i => new Order { Amount = i % 17, Hour = i % 24, Channel = i % 3 == 0 ? "store" : "web" }));
+        var pipeline = mlContext.Transforms.Categorical.OneHotEncoding("Channel")
+            .Append(mlContext.Transforms.Concatenate("Features", "Amount", "Hour", "Channel"))
+            .Append(mlContext.Autoencoders.Autoencoder("Features", codeSize: 2, hiddenSizes: [4], epochs: 2));
+
+        DataViewSchema schema = pipeline.Fit(data).Transform(data).Schema;
+
+        foreach (string column in new[] { "FeatureErrors", "Reconstruction" })
+        {
+            VBuffer<ReadOnlyMemory<char>> names = default;
+            schema[column].GetSlotNames(ref names);
+            CollectionAssert.AreEqual(new[] { "Amount", "Hour", "Channel.store", "Channel.web" }, names.DenseValues().Select(n => n.ToString()).ToArray(), column);
+        }
+    }
+
     private static double MeanSquared(float[] a, float[] b) => a.Zip(b, (x, y) => (double)(x - y) * (x - y)).Average();
+
+    private sealed class Order
+    {
+        public float Amount { get; set; }
+
+        public float Hour { get; set; }
+
+        public string Channel { get; set; } = "";
+    }
 
     private sealed class ReconstructionRow
     {

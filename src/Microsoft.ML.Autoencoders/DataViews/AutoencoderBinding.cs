@@ -8,6 +8,9 @@ namespace Microsoft.ML.Autoencoders.DataViews;
 /// </summary>
 internal sealed class AutoencoderBinding
 {
+    /// <summary>The annotation kind ML.NET gives slot names (its own constant for it is internal).</summary>
+    private const string SlotNamesKind = "SlotNames";
+
     public AutoencoderBinding(AutoencoderTransformer transformer, DataViewSchema inputSchema)
     {
         Transformer = transformer;
@@ -17,11 +20,17 @@ internal sealed class AutoencoderBinding
         var builder = new DataViewSchema.Builder();
         builder.AddColumns(inputSchema);
         var roles = new List<OutputRole>();
+
+        // Reconstruction and FeatureErrors have one slot per input feature: they carry the feature column's slot names, so a
+        // flag can be explained by name (e.g. "Amount", "Channel.web" after Concatenate and OneHotEncoding).
+        var featureSlots = new DataViewSchema.Annotations.Builder();
+        featureSlots.Add(FeatureColumn.Annotations, name => name == SlotNamesKind);
+        DataViewSchema.Annotations perFeature = featureSlots.ToAnnotations();
         Add(builder, roles, transformer.Columns.EncodedColumnName, OutputRole.Encoded, new VectorDataViewType(NumberDataViewType.Single, transformer.Model.CodeSize));
-        Add(builder, roles, transformer.Columns.ReconstructionColumnName, OutputRole.Reconstruction, new VectorDataViewType(NumberDataViewType.Single, transformer.Model.InputSize));
+        Add(builder, roles, transformer.Columns.ReconstructionColumnName, OutputRole.Reconstruction, new VectorDataViewType(NumberDataViewType.Single, transformer.Model.InputSize), perFeature);
         Add(builder, roles, transformer.Columns.ScoreColumnName, OutputRole.Score, NumberDataViewType.Single);
         Add(builder, roles, transformer.Columns.PredictedLabelColumnName, OutputRole.PredictedLabel, BooleanDataViewType.Instance);
-        Add(builder, roles, transformer.Columns.FeatureErrorsColumnName, OutputRole.FeatureErrors, new VectorDataViewType(NumberDataViewType.Single, transformer.Model.InputSize));
+        Add(builder, roles, transformer.Columns.FeatureErrorsColumnName, OutputRole.FeatureErrors, new VectorDataViewType(NumberDataViewType.Single, transformer.Model.InputSize), perFeature);
         OutputSchema = builder.ToSchema();
         Roles = roles.ToArray();
     }
@@ -83,11 +92,11 @@ internal sealed class AutoencoderBinding
         return i => active[i];
     }
 
-    private static void Add(DataViewSchema.Builder builder, List<OutputRole> roles, string? name, OutputRole role, DataViewType type)
+    private static void Add(DataViewSchema.Builder builder, List<OutputRole> roles, string? name, OutputRole role, DataViewType type, DataViewSchema.Annotations? annotations = null)
     {
         if (!string.IsNullOrEmpty(name))
         {
-            builder.AddColumn(name, type);
+            builder.AddColumn(name, type, annotations);
             roles.Add(role);
         }
     }
