@@ -78,7 +78,72 @@ public sealed class AutoencoderTrainer
         }
 
         var run = new Run(this, network, convolutional, parameters, training, random);
-        return run.Execute(trainRows, validation, validationRows, progress, cancellationToken);
+        return run.Execute(() => [(training, trainRows)], validation, validationRows, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains on rows streamed from <paramref name="training"/>, a block of <see cref="TrainingOptions.StreamingBlockRows"/> rows at a
+    /// time, read again each epoch: for data too large to hold in memory. Validation needs its own rows.
+    /// </summary>
+    /// <param name="training">The training rows, read once per epoch.</param>
+    /// <param name="validation">Rows to validate on after each epoch, or null.</param>
+    /// <param name="progress">Receives one report per epoch.</param>
+    /// <param name="cancellationToken">Checked before every batch; cancelling throws <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="ArgumentException">The rows have the wrong width, there are none, a value is NaN, infinite or too large (named by its row in the stream), or <see cref="TrainingOptions.ValidationFraction"/> is set.</exception>
+    public TrainingResult Train(
+        IRowBlockSource training,
+        FeatureMatrix? validation = null,
+        IProgress<EpochReport>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(training);
+        if (training.ColumnCount != _architecture.InputSize)
+        {
+            throw new ArgumentException($"The training rows have {training.ColumnCount} features; the network expects {_architecture.InputSize}.", nameof(training));
+        }
+
+        if (_options.ValidationFraction > 0f)
+        {
+            throw new ArgumentException($"{nameof(TrainingOptions.ValidationFraction)} is {_options.ValidationFraction}, but rows streamed from a source cannot be held out; pass validation rows instead, or set it to 0.", nameof(training));
+        }
+
+        if (validation != null)
+        {
+            CheckData(validation, nameof(validation));
+        }
+
+        FeatureMatrix first = training.ReadBlocks(_options.StreamingBlockRows, cancellationToken).FirstOrDefault()
+            ?? throw new ArgumentException("The training source has no rows; expected at least one.", nameof(training));
+        CheckData(first, nameof(training));
+
+        var random = new SeededRandom(_options.Seed);
+        var network = new DenseNetwork(_architecture);
+        ConvolutionalNetwork? convolutional = ConvolutionalNetworkOf(_architecture);
+        var parameters = new float[convolutional?.ParameterCount ?? network.ParameterCount];
+        if (convolutional != null)
+        {
+            convolutional.Initialize(parameters, random);
+        }
+        else
+        {
+            network.Initialize(parameters, _options.Initialization, random);
+        }
+
+        // The family's noise statistics (salt-and-pepper extremes) come from the first block.
+        var run = new Run(this, network, convolutional, parameters, first, random);
+        return run.Execute(() => Blocks(training, cancellationToken), validation, [], progress, cancellationToken);
+    }
+
+    /// <summary>One pass over a stream: each block checked (rows named by their place in the stream) with its rows in order.</summary>
+    private IEnumerable<(FeatureMatrix Rows, int[] Order)> Blocks(IRowBlockSource source, CancellationToken cancellationToken)
+    {
+        long offset = 0;
+        foreach (FeatureMatrix block in source.ReadBlocks(_options.StreamingBlockRows, cancellationToken))
+        {
+            CheckData(block, "training", offset);
+            offset += block.RowCount;
+            yield return (block, Enumerable.Range(0, block.RowCount).ToArray());
+        }
     }
 
     /// <summary>The convolutional network of <paramref name="architecture"/>, or null for a fully connected one.</summary>
@@ -139,7 +204,7 @@ public sealed class AutoencoderTrainer
         }
     }
 
-    private void CheckData(FeatureMatrix data, string name)
+    private void CheckData(FeatureMatrix data, string name, long rowOffset = 0)
     {
         if (data.ColumnCount != _architecture.InputSize)
         {
@@ -151,9 +216,10 @@ public sealed class AutoencoderTrainer
             throw new ArgumentException($"The {name} data has no rows; expected at least one.", name);
         }
 
-        if (data.FindUnusable() is (int row, int column))
+        if (data.FindUnusable() is (int blockRow, int column))
         {
-            float value = data.Row(row)[column];
+            float value = data.Row(blockRow)[column];
+            long row = rowOffset + blockRow;
             throw new ArgumentException(
                 float.IsFinite(value)
                     ? $"Row {row}, feature {column} of the {name} data is {value}; training needs magnitudes up to {FeatureMatrix.MaxMagnitude:G3}, because squared errors of larger values overflow single precision. Standardize or rescale the features (e.g. to zero mean and unit variance) before training."
@@ -181,7 +247,7 @@ public sealed class AutoencoderTrainer
         _ => new AdamUpdater(parameterCount, _options.Beta1, _options.Beta2, _options.Epsilon, _options.WeightDecay, decoupled: _options.Optimizer == Optimizer.AdamW),
     };
 
-    /// <summary>The state of one call to <see cref="Train"/>.</summary>
+    /// <summary>The state of one call to <c>Train</c>.</summary>
     private sealed class Run
     {
         private readonly TrainingOptions _options;
@@ -189,7 +255,7 @@ public sealed class AutoencoderTrainer
         private readonly DenseNetwork _network;
         private readonly float[] _parameters;
         private readonly float[] _gradients;
-        private readonly FeatureMatrix _training;
+        private FeatureMatrix _training;
         private readonly SeededRandom _random;
         private readonly IParameterUpdater _updater;
         private readonly NetworkWorkspace _workspace;
@@ -219,7 +285,16 @@ public sealed class AutoencoderTrainer
                 : null;
         }
 
-        public TrainingResult Execute(int[] trainRows, FeatureMatrix? validation, int[] validationRows, IProgress<EpochReport>? progress, CancellationToken cancellationToken)
+        /// <summary>
+        /// The epochs: each visits the blocks <paramref name="blocks"/> gives (the whole training set once when it is in memory), the
+        /// rows of each in a fresh random order.
+        /// </summary>
+        public TrainingResult Execute(
+            Func<IEnumerable<(FeatureMatrix Rows, int[] Order)>> blocks,
+            FeatureMatrix? validation,
+            int[] validationRows,
+            IProgress<EpochReport>? progress,
+            CancellationToken cancellationToken)
         {
             var history = new List<EpochReport>();
             var clock = Stopwatch.StartNew();
@@ -227,38 +302,50 @@ public sealed class AutoencoderTrainer
             double bestLoss = double.PositiveInfinity;
             int bestEpoch = 0, sinceBest = 0;
             bool hasValidation = validation != null || validationRows.Length > 0;
+            FeatureMatrix heldOutFrom = _training;
 
             for (int epoch = 0; epoch < _options.Epochs; epoch++)
             {
                 float learningRate = _options.LearningRateAt(epoch);
                 TimeSpan epochStart = clock.Elapsed;
-                _random.Shuffle(trainRows);
                 double lossSum = 0;
-                for (int start = 0; start < trainRows.Length; start += _options.BatchSize)
+                long epochRows = 0;
+                int batchNumber = 0;
+                int[] order = [];
+                foreach ((FeatureMatrix block, int[] blockOrder) in blocks())
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    int rows = Math.Min(_options.BatchSize, trainRows.Length - start);
-                    double batchLoss = Step(trainRows.AsSpan(start, rows), learningRate);
-                    if (!double.IsFinite(batchLoss))
+                    _training = block;
+                    order = blockOrder;
+                    _random.Shuffle(order);
+                    for (int start = 0; start < order.Length; start += _options.BatchSize)
                     {
-                        return Diverged(history, bestParameters, bestEpoch, epoch + 1, start / _options.BatchSize + 1, learningRate, trainRows);
+                        cancellationToken.ThrowIfCancellationRequested();
+                        int rows = Math.Min(_options.BatchSize, order.Length - start);
+                        batchNumber++;
+                        double batchLoss = Step(order.AsSpan(start, rows), learningRate);
+                        if (!double.IsFinite(batchLoss))
+                        {
+                            return Diverged(history, bestParameters, bestEpoch, epoch + 1, batchNumber, learningRate, order);
+                        }
+
+                        lossSum += batchLoss * rows;
                     }
 
-                    lossSum += batchLoss * rows;
+                    epochRows += order.Length;
                 }
 
                 // The last step's update is checked by the next batch's loss; at the end of an epoch, check the weights themselves.
                 if (FeatureMatrix.NonFiniteIndex(_parameters) >= 0)
                 {
-                    return Diverged(history, bestParameters, bestEpoch, epoch + 1, (trainRows.Length + _options.BatchSize - 1) / _options.BatchSize, learningRate, trainRows);
+                    return Diverged(history, bestParameters, bestEpoch, epoch + 1, batchNumber, learningRate, order);
                 }
 
-                double trainingLoss = lossSum / trainRows.Length;
+                double trainingLoss = lossSum / epochRows;
                 double? validationLoss = validation != null ? Evaluate(validation, null)
-                    : validationRows.Length > 0 ? Evaluate(_training, validationRows)
+                    : validationRows.Length > 0 ? Evaluate(heldOutFrom, validationRows)
                     : null;
                 TimeSpan epochTime = clock.Elapsed - epochStart;
-                var report = new EpochReport(epoch + 1, _options.Epochs, trainingLoss, validationLoss, learningRate, trainRows.Length / epochTime.TotalSeconds, clock.Elapsed);
+                var report = new EpochReport(epoch + 1, _options.Epochs, trainingLoss, validationLoss, learningRate, epochRows / epochTime.TotalSeconds, clock.Elapsed);
                 history.Add(report);
                 progress?.Report(report);
 

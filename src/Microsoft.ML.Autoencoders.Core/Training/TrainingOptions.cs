@@ -57,6 +57,12 @@ public sealed class TrainingOptions
     /// </summary>
     public int EarlyStoppingPatience { get; init; }
 
+    /// <summary>
+    /// When training from an <see cref="IRowBlockSource"/>: rows read, held and shuffled together (each epoch visits the
+    /// blocks in order and the rows of each block in a fresh random order). Default 65,536.
+    /// </summary>
+    public int StreamingBlockRows { get; init; } = 65_536;
+
     /// <summary>Seeds the one random generator behind initial weights, shuffles and splits. Default 0.</summary>
     public int Seed { get; init; }
 
@@ -110,6 +116,7 @@ public sealed class TrainingOptions
     {
         Positive(Epochs, nameof(Epochs));
         Positive(BatchSize, nameof(BatchSize));
+        Positive(StreamingBlockRows, nameof(StreamingBlockRows));
         PositiveFinite(LearningRate, nameof(LearningRate));
         Defined(Optimizer, nameof(Optimizer));
         Defined(Loss, nameof(Loss));
