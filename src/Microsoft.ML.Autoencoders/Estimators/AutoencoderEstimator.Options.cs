@@ -131,6 +131,18 @@ public sealed partial class AutoencoderEstimator
         public float KlWeight = 1f;
 
         /// <summary>
+        /// When true, <c>Fit</c> streams the feature column through a cursor, <see cref="StreamingBlockRows"/> rows at a time, every
+        /// epoch, instead of reading it into memory once: memory stays bounded for any row count, at the cost of reading the data
+        /// once per epoch. Rows are shuffled within each block. A <see cref="Contamination"/> threshold then comes from a uniform
+        /// sample of at most 1,000,000 training scores. <see cref="ValidationFraction"/> must be 0 (pass validation data instead).
+        /// Default false.
+        /// </summary>
+        public bool StreamTrainingData;
+
+        /// <summary>With <see cref="StreamTrainingData"/>: rows read, held and shuffled together. Default 65,536.</summary>
+        public int StreamingBlockRows = 65_536;
+
+        /// <summary>
         /// When true, training rows holding NaN or an infinity are skipped (and counted in the log); when false (default),
         /// such a row stops <see cref="AutoencoderEstimator.Fit(IDataView)"/> with an error naming it.
         /// </summary>
@@ -161,6 +173,7 @@ public sealed partial class AutoencoderEstimator
             ValidationFraction = ValidationFraction,
             EarlyStoppingPatience = EarlyStoppingPatience,
             Seed = seed,
+            StreamingBlockRows = StreamingBlockRows,
             Noise = Noise,
             NoiseLevel = NoiseLevel,
             CodeL1Penalty = CodeL1Penalty,

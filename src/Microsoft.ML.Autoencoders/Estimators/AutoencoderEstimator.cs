@@ -95,10 +95,24 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
 
         IHost host = ((IHostEnvironment)_mlContext).Register(nameof(AutoencoderEstimator));
         using IChannel channel = host.Start("Training");
-        FeatureMatrix training = FeatureMatrixReader.Read(input, column, size, _options.SkipNonFiniteRows, "training data", nameof(input), out long skipped, cancellationToken);
-        if (skipped > 0)
+        FeatureMatrix? training = null;
+        CursorBlockSource? stream = null;
+        if (_options.StreamTrainingData)
         {
-            channel.Warning(MessageSensitivity.None, $"Skipped {skipped} training rows holding NaN or an infinity in column \"{column.Name}\"; trained on the other {training.RowCount}.");
+            if (_options.ValidationFraction > 0f)
+            {
+                throw new ArgumentException($"{nameof(Options.ValidationFraction)} is {_options.ValidationFraction}, but streamed rows cannot be held out; pass validation data to Fit, or set it to 0.", nameof(Options.ValidationFraction));
+            }
+
+            stream = new CursorBlockSource(input, column, size, _options.SkipNonFiniteRows, "training data", nameof(input));
+        }
+        else
+        {
+            training = FeatureMatrixReader.Read(input, column, size, _options.SkipNonFiniteRows, "training data", nameof(input), out long skipped, cancellationToken);
+            if (skipped > 0)
+            {
+                channel.Warning(MessageSensitivity.None, $"Skipped {skipped} training rows holding NaN or an infinity in column \"{column.Name}\"; trained on the other {training.RowCount}.");
+            }
         }
 
         FeatureMatrix? validation = null;
@@ -114,12 +128,20 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
         AutoencoderArchitecture architecture = _options.ToArchitecture(size);
         int seed = _options.Seed ?? host.Rand.Next();
         var trainer = new AutoencoderTrainer(architecture, _options.ToTrainingOptions(seed));
-        channel.Info(MessageSensitivity.None, $"Training autoencoder {architecture} on {training.RowCount} rows{(validation != null ? $", validating on {validation.RowCount}" : "")}, seed {seed}.");
+        string rows = training != null ? $"{training.RowCount} rows" : $"rows streamed {_options.StreamingBlockRows} at a time";
+        channel.Info(MessageSensitivity.None, $"Training autoencoder {architecture} on {rows}{(validation != null ? $", validating on {validation.RowCount}" : "")}, seed {seed}.");
 
         TrainingResult result;
         using (var reporter = new TrainingReporter(channel, host.StartProgressChannel("Autoencoder training")))
         {
-            result = trainer.Train(training, validation, reporter, cancellationToken);
+            result = training != null
+                ? trainer.Train(training, validation, reporter, cancellationToken)
+                : trainer.Train(stream!, validation, reporter, cancellationToken);
+        }
+
+        if (stream is { SkippedRows: > 0 })
+        {
+            channel.Warning(MessageSensitivity.None, $"Skipped {stream.SkippedRows} training rows holding NaN or an infinity in column \"{column.Name}\"; trained on the other {stream.RowCount}.");
         }
 
         if (result.StopReason == TrainingStopReason.Diverged)
@@ -131,12 +153,12 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
             channel.Info(MessageSensitivity.None, result.Message);
         }
 
-        float threshold = LearnThreshold(result.Model, training, validation);
+        float threshold = LearnThreshold(result.Model, training, stream, validation, seed, cancellationToken);
         channel.Info(MessageSensitivity.None, $"Anomaly threshold: {threshold:G6}.");
         return new AutoencoderTransformer(result.Model, threshold, _options.Columns, result.History);
     }
 
-    private float LearnThreshold(AutoencoderModel model, FeatureMatrix training, FeatureMatrix? validation)
+    private float LearnThreshold(AutoencoderModel model, FeatureMatrix? training, CursorBlockSource? stream, FeatureMatrix? validation, int seed, CancellationToken cancellationToken)
     {
         if (_options.Threshold is float given)
         {
@@ -148,6 +170,7 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
             return ScoreQuantile.Of(model.Score(validation!), 1.0 - rate, "validation data");
         }
 
-        return ScoreQuantile.Of(model.Score(training), 1.0 - _options.Contamination, "training data");
+        float[] scores = training != null ? model.Score(training) : ScoreSample.Of(model, stream!, _options.StreamingBlockRows, seed, cancellationToken);
+        return ScoreQuantile.Of(scores, 1.0 - _options.Contamination, "training data");
     }
 }

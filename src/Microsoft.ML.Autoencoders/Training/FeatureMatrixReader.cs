@@ -43,26 +43,10 @@ internal static class FeatureMatrixReader
 
             Span<float> target = values.AsSpan(rows * size, size);
             buffer.CopyTo(target);
-            int bad = IndexOfNonFinite(target);
-            if (bad >= 0)
+            if (!IsUsable(target, row, column, skipNonFinite, dataName, parameterName))
             {
-                if (!skipNonFinite)
-                {
-                    throw new ArgumentException(
-                        $"Row {row} of the {dataName} has {target[bad]} at index {bad} of column \"{column.Name}\"; training needs finite values. Remove or impute such rows (e.g. mlContext.Transforms.ReplaceMissingValues), or set {nameof(AutoencoderEstimator.Options.SkipNonFiniteRows)} = true to skip them.",
-                        parameterName);
-                }
-
                 skipped++;
                 continue;
-            }
-
-            bad = target.IndexOfAnyExceptInRange(-FeatureMatrix.MaxMagnitude, FeatureMatrix.MaxMagnitude);
-            if (bad >= 0)
-            {
-                throw new ArgumentException(
-                    $"Row {row} of the {dataName} has {target[bad]} at index {bad} of column \"{column.Name}\"; training needs magnitudes up to {FeatureMatrix.MaxMagnitude:G3}, because squared errors of larger values overflow single precision. Standardize the features first (e.g. mlContext.Transforms.NormalizeMeanVariance).",
-                    parameterName);
             }
 
             rows++;
@@ -81,6 +65,37 @@ internal static class FeatureMatrixReader
         }
 
         return new FeatureMatrix(values, size);
+    }
+
+    /// <summary>
+    /// Whether the row's features can be trained on: false for NaN or an infinity when <paramref name="skipNonFinite"/>;
+    /// otherwise such a value, or a magnitude above <see cref="FeatureMatrix.MaxMagnitude"/>, throws naming row, index and column.
+    /// </summary>
+    /// <exception cref="ArgumentException">The row holds a value training cannot use.</exception>
+    public static bool IsUsable(ReadOnlySpan<float> target, long row, DataViewSchema.Column column, bool skipNonFinite, string dataName, string parameterName)
+    {
+        int bad = IndexOfNonFinite(target);
+        if (bad >= 0)
+        {
+            if (!skipNonFinite)
+            {
+                throw new ArgumentException(
+                    $"Row {row} of the {dataName} has {target[bad]} at index {bad} of column \"{column.Name}\"; training needs finite values. Remove or impute such rows (e.g. mlContext.Transforms.ReplaceMissingValues), or set {nameof(AutoencoderEstimator.Options.SkipNonFiniteRows)} = true to skip them.",
+                    parameterName);
+            }
+
+            return false;
+        }
+
+        bad = target.IndexOfAnyExceptInRange(-FeatureMatrix.MaxMagnitude, FeatureMatrix.MaxMagnitude);
+        if (bad >= 0)
+        {
+            throw new ArgumentException(
+                $"Row {row} of the {dataName} has {target[bad]} at index {bad} of column \"{column.Name}\"; training needs magnitudes up to {FeatureMatrix.MaxMagnitude:G3}, because squared errors of larger values overflow single precision. Standardize the features first (e.g. mlContext.Transforms.NormalizeMeanVariance).",
+                parameterName);
+        }
+
+        return true;
     }
 
     private static int IndexOfNonFinite(ReadOnlySpan<float> values)
