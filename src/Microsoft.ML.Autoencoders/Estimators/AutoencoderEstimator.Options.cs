@@ -135,7 +135,7 @@ public sealed partial class AutoencoderEstimator
         /// epoch, instead of reading it into memory once: memory stays bounded for any row count, at the cost of reading the data
         /// once per epoch. Rows are shuffled within each block. A <see cref="Contamination"/> threshold then comes from a uniform
         /// sample of at most 1,000,000 training scores. <see cref="ValidationFraction"/> must be 0 (pass validation data instead).
-        /// Default false.
+        /// Views whose known size exceeds <see cref="AutoencoderEstimator.MaxCachedBytes"/> (2 GiB) are streamed anyway. Default false.
         /// </summary>
         public bool StreamTrainingData;
 

@@ -19,6 +19,9 @@ namespace Microsoft.ML.Autoencoders;
 /// </remarks>
 public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
 {
+    /// <summary>Training data larger than this (rows x features x 4 bytes, when the view knows its row count) is streamed, as if <see cref="Options.StreamTrainingData"/> were set.</summary>
+    public const long MaxCachedBytes = 2L << 30;
+
     private readonly MLContext _mlContext;
     private readonly Options _options;
 
@@ -97,7 +100,9 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
         using IChannel channel = host.Start("Training");
         FeatureMatrix? training = null;
         CursorBlockSource? stream = null;
-        if (_options.StreamTrainingData)
+        // Data that fits in memory is read once; data that would not (or when asked) is streamed each epoch.
+        bool streamed = _options.StreamTrainingData || input.GetRowCount() * size * (long)sizeof(float) > MaxCachedBytes;
+        if (streamed)
         {
             if (_options.ValidationFraction > 0f)
             {
