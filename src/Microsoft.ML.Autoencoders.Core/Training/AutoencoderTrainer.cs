@@ -59,17 +59,7 @@ public sealed class AutoencoderTrainer
         }
 
         var random = new SeededRandom(_options.Seed);
-        var network = new DenseNetwork(_architecture);
-        ConvolutionalNetwork? convolutional = ConvolutionalNetworkOf(_architecture);
-        var parameters = new float[convolutional?.ParameterCount ?? network.ParameterCount];
-        if (convolutional != null)
-        {
-            convolutional.Initialize(parameters, random);
-        }
-        else
-        {
-            network.Initialize(parameters, _options.Initialization, random);
-        }
+        (DenseNetwork network, ConvolutionalNetwork? convolutional, float[] parameters) = InitializeNetwork(random);
 
         (int[] trainRows, int[] validationRows) = Split(training.RowCount, validation == null ? _options.ValidationFraction : 0f, random);
         if (trainRows.Length == 0)
@@ -117,6 +107,16 @@ public sealed class AutoencoderTrainer
         CheckData(first, nameof(training));
 
         var random = new SeededRandom(_options.Seed);
+        (DenseNetwork network, ConvolutionalNetwork? convolutional, float[] parameters) = InitializeNetwork(random);
+
+        // The family's noise statistics (salt-and-pepper extremes) come from the first block.
+        var run = new Run(this, network, convolutional, parameters, first, random);
+        return run.Execute(() => Blocks(training, cancellationToken), validation, [], progress, cancellationToken);
+    }
+
+    /// <summary>The network the architecture describes, and its parameters drawn from <paramref name="random"/> (biases zero).</summary>
+    private (DenseNetwork Network, ConvolutionalNetwork? Convolutional, float[] Parameters) InitializeNetwork(SeededRandom random)
+    {
         var network = new DenseNetwork(_architecture);
         ConvolutionalNetwork? convolutional = ConvolutionalNetworkOf(_architecture);
         var parameters = new float[convolutional?.ParameterCount ?? network.ParameterCount];
@@ -129,9 +129,7 @@ public sealed class AutoencoderTrainer
             network.Initialize(parameters, _options.Initialization, random);
         }
 
-        // The family's noise statistics (salt-and-pepper extremes) come from the first block.
-        var run = new Run(this, network, convolutional, parameters, first, random);
-        return run.Execute(() => Blocks(training, cancellationToken), validation, [], progress, cancellationToken);
+        return (network, convolutional, parameters);
     }
 
     /// <summary>One pass over a stream: each block checked (rows named by their place in the stream) with its rows in order.</summary>
@@ -402,19 +400,7 @@ public sealed class AutoencoderTrainer
             }
 
             _network.Backward(_parameters, batch, rows.Length, _workspace, _usesLogits, _gradients);
-            double norm = VectorKernels.Norm(_gradients);
-            if (!double.IsFinite(norm))
-            {
-                return double.NaN;
-            }
-
-            if (_options.GradientClipNorm > 0f && norm > _options.GradientClipNorm)
-            {
-                VectorKernels.Scale(_gradients, (float)(_options.GradientClipNorm / norm));
-            }
-
-            _updater.Step(_parameters, _gradients, learningRate);
-            return lossSum / count;
+            return Update(learningRate) ? lossSum / count : double.NaN;
         }
 
         /// <summary>The step of the other members of the family: the pass computes loss and gradients; clipping and the update are shared.</summary>
@@ -426,10 +412,19 @@ public sealed class AutoencoderTrainer
                 return double.NaN;
             }
 
+            return Update(learningRate) ? loss : double.NaN;
+        }
+
+        /// <summary>
+        /// Clips the gradients to <see cref="TrainingOptions.GradientClipNorm"/> and updates the parameters; refuses (returns false,
+        /// parameters untouched) when the gradient's norm is not finite.
+        /// </summary>
+        private bool Update(float learningRate)
+        {
             double norm = VectorKernels.Norm(_gradients);
             if (!double.IsFinite(norm))
             {
-                return double.NaN;
+                return false;
             }
 
             if (_options.GradientClipNorm > 0f && norm > _options.GradientClipNorm)
@@ -438,7 +433,7 @@ public sealed class AutoencoderTrainer
             }
 
             _updater.Step(_parameters, _gradients, learningRate);
-            return loss;
+            return true;
         }
 
         /// <summary>Mean loss over the given rows of <paramref name="data"/> (all rows when <paramref name="rows"/> is null).</summary>
