@@ -26,6 +26,18 @@ public sealed class AutoencoderTrainerTests
     }
 
     [TestMethod]
+    public void EngineBackend_TrainsExactlyAsTheTrainer()
+    {
+        FeatureMatrix train = Gaussian(64, 10, seed: 3);
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 16, Noise = NoiseKind.Masking, Seed = 8 };
+
+        AutoencoderModel direct = new AutoencoderTrainer(Small, options).Train(train).Model;
+        AutoencoderModel throughBackend = TrainingBackend.Engine.Train(Small, options, train).Model;
+
+        CollectionAssert.AreEqual(direct.Reconstruct(train).Values.ToArray(), throughBackend.Reconstruct(train).Values.ToArray());
+    }
+
+    [TestMethod]
     public void Train_CancelledDuringFirstEpoch_StopsBeforeTheNextBatch()
     {
         FeatureMatrix train = Gaussian(32, 10, seed: 5);

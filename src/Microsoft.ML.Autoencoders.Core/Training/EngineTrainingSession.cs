@@ -1,0 +1,160 @@
+using System.Runtime.CompilerServices;
+using Microsoft.ML.Autoencoders.Kernels;
+using Microsoft.ML.Autoencoders.Losses;
+using Microsoft.ML.Autoencoders.Networks;
+using Microsoft.ML.Autoencoders.Numerics;
+using Microsoft.ML.Autoencoders.Optimizers;
+
+namespace Microsoft.ML.Autoencoders.Training;
+
+/// <summary>
+/// A training run on the managed engine: the plain autoencoder's step inline on its fastest path, the other members' through their
+/// <see cref="ITrainingPass"/>; gradient clipping and the optimizer shared by all.
+/// </summary>
+internal sealed class EngineTrainingSession : ITrainingSession
+{
+    private readonly TrainingOptions _options;
+    private readonly AutoencoderArchitecture _architecture;
+    private readonly DenseNetwork _network;
+    private readonly float[] _parameters;
+    private readonly float[] _gradients;
+    private readonly IParameterUpdater _updater;
+    private readonly NetworkWorkspace _workspace;
+    private readonly float[] _batch;
+    private readonly bool _usesLogits;
+    private readonly ITrainingPass? _pass;
+    private FeatureMatrix _block;
+
+    /// <param name="architecture">The network's shape.</param>
+    /// <param name="options">The validated options.</param>
+    /// <param name="network">The dense network (the convolutional one comes from the architecture).</param>
+    /// <param name="parameters">The initial parameters; updated in place.</param>
+    /// <param name="training">The first block of training rows: it sizes the buffers and gives the noise its statistics.</param>
+    /// <param name="random">The run's generator, for noise, dropout and sampling.</param>
+    public EngineTrainingSession(AutoencoderArchitecture architecture, TrainingOptions options, DenseNetwork network, float[] parameters, FeatureMatrix training, SeededRandom random)
+    {
+        _options = options;
+        _architecture = architecture;
+        _network = network;
+        _parameters = parameters;
+        _gradients = new float[parameters.Length];
+        _block = training;
+        _updater = options.Optimizer switch
+        {
+            Optimizer.Sgd => new SgdUpdater(parameters.Length, options.Momentum, options.WeightDecay),
+            _ => new AdamUpdater(parameters.Length, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay, decoupled: options.Optimizer == Optimizer.AdamW),
+        };
+        _usesLogits = LossKernels.UsesLogits(options.Loss);
+        int maxRows = Math.Min(options.BatchSize, training.RowCount);
+        _workspace = new NetworkWorkspace(network, maxRows, keepLogits: _usesLogits, forTraining: true);
+        _batch = new float[maxRows * architecture.InputSize];
+        _pass = architecture.ConvolutionalNetwork is ConvolutionalNetwork convolutional ? new ConvolutionalTrainingPass(convolutional, options, training, random, maxRows)
+            : architecture.IsVariational ? new VariationalTrainingPass(network, options, training, random, maxRows)
+            : options.NeedsExtendedStep || architecture.WinnerTakeAllK > 0 ? new RegularizedTrainingPass(network, options, training, random, maxRows)
+            : null;
+    }
+
+    public void UseBlock(FeatureMatrix block) => _block = block;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public double Step(ReadOnlySpan<int> rows, float learningRate)
+    {
+        int features = _architecture.InputSize;
+        Span<float> batch = _batch.AsSpan(0, rows.Length * features);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            _block.Row(rows[i]).CopyTo(batch.Slice(i * features, features));
+        }
+
+        double loss;
+        if (_pass != null)
+        {
+            loss = _pass.Step(_parameters, batch, rows.Length, _gradients);
+        }
+        else
+        {
+            int last = _network.Layers.Count - 1;
+            _network.Forward(_parameters, batch, rows.Length, _workspace, _network.Layers.Count);
+            float count = batch.Length;
+            loss = LossKernels.Compute(
+                _options.Loss,
+                _workspace.Outputs[last][..batch.Length],
+                _usesLogits ? _workspace.PreActivations[last][..batch.Length] : default,
+                batch,
+                _workspace.OutputGradient,
+                count) / count;
+            if (double.IsFinite(loss))
+            {
+                _network.Backward(_parameters, batch, rows.Length, _workspace, _usesLogits, _gradients);
+            }
+        }
+
+        return double.IsFinite(loss) && Update(learningRate) ? loss : double.NaN;
+    }
+
+    public double Evaluate(FeatureMatrix data, int[]? rows)
+    {
+        int features = _architecture.InputSize;
+        int total = rows?.Length ?? data.RowCount;
+        int last = _network.Layers.Count - 1;
+        double sum = 0;
+        for (int start = 0; start < total; start += _workspace.MaxRows)
+        {
+            int count = Math.Min(_workspace.MaxRows, total - start);
+            Span<float> batch = _batch.AsSpan(0, count * features);
+            if (rows == null)
+            {
+                data.Values.Slice(start * features, count * features).CopyTo(batch);
+            }
+            else
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    data.Row(rows[start + i]).CopyTo(batch.Slice(i * features, features));
+                }
+            }
+
+            if (_pass != null)
+            {
+                sum += _pass.Evaluate(_parameters, batch, count);
+                continue;
+            }
+
+            _network.Forward(_parameters, batch, count, _workspace, _network.Layers.Count);
+            sum += LossKernels.Sum(
+                _options.Loss,
+                _workspace.Outputs[last][..batch.Length],
+                _usesLogits ? _workspace.PreActivations[last][..batch.Length] : default,
+                batch);
+        }
+
+        return sum / ((double)total * (_pass?.TermsPerRow ?? features));
+    }
+
+    public bool ParametersAreFinite() => FeatureMatrix.NonFiniteIndex(_parameters) < 0;
+
+    public void CopyParametersTo(float[] target) => _parameters.CopyTo(target, 0);
+
+    public void LoadParameters(float[] source) => source.CopyTo(_parameters, 0);
+
+    /// <summary>
+    /// Clips the gradients to <see cref="TrainingOptions.GradientClipNorm"/> and updates the parameters; refuses (returns false,
+    /// parameters untouched) when the gradient's norm is not finite.
+    /// </summary>
+    private bool Update(float learningRate)
+    {
+        double norm = VectorKernels.Norm(_gradients);
+        if (!double.IsFinite(norm))
+        {
+            return false;
+        }
+
+        if (_options.GradientClipNorm > 0f && norm > _options.GradientClipNorm)
+        {
+            VectorKernels.Scale(_gradients, (float)(_options.GradientClipNorm / norm));
+        }
+
+        _updater.Step(_parameters, _gradients, learningRate);
+        return true;
+    }
+}
