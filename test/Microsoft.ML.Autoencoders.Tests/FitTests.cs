@@ -56,6 +56,65 @@ public sealed class FitTests
     }
 
     [TestMethod]
+    public void Fit_Backend_TrainsThroughItWithTheOptionsArchitecture()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Take(200));
+        var backend = new RecordingBackend();
+        var options = new AutoencoderEstimator.Options { CodeSize = 6, EncoderHiddenSizes = [20], Epochs = 2, Seed = 3, Backend = backend };
+
+        AutoencoderTransformer model = mlContext.Autoencoders.Autoencoder(options).Fit(data);
+
+        Assert.AreEqual(1, backend.Calls);
+        Assert.AreEqual("784-20-6-20-784", string.Join("-", backend.Architecture!.LayerSizes));
+        Assert.AreEqual(2, backend.Options!.Epochs);
+        Assert.AreEqual(3, backend.Options.Seed);
+        Assert.AreSame(backend.Model, model.Model);
+    }
+
+    [TestMethod]
+    public void Options_NullBackend_ThrowsNamingIt()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var options = new AutoencoderEstimator.Options { Backend = null! };
+
+        var e = Assert.ThrowsExactly<ArgumentNullException>(() => mlContext.Autoencoders.Autoencoder(options));
+
+        Assert.AreEqual(nameof(AutoencoderEstimator.Options.Backend), e.ParamName);
+    }
+
+    /// <summary>Trains on the engine and records what the estimator asked of it.</summary>
+    private sealed class RecordingBackend : TrainingBackend
+    {
+        public int Calls { get; private set; }
+
+        public AutoencoderArchitecture? Architecture { get; private set; }
+
+        public TrainingOptions? Options { get; private set; }
+
+        public AutoencoderModel? Model { get; private set; }
+
+        public override TrainingResult Train(
+            AutoencoderArchitecture architecture, TrainingOptions options, FeatureMatrix training, FeatureMatrix? validation = null,
+            IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default) =>
+            Record(architecture, options, Engine.Train(architecture, options, training, validation, progress, cancellationToken));
+
+        public override TrainingResult Train(
+            AutoencoderArchitecture architecture, TrainingOptions options, IRowBlockSource training, FeatureMatrix? validation = null,
+            IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default) =>
+            Record(architecture, options, Engine.Train(architecture, options, training, validation, progress, cancellationToken));
+
+        private TrainingResult Record(AutoencoderArchitecture architecture, TrainingOptions options, TrainingResult result)
+        {
+            Calls++;
+            Architecture = architecture;
+            Options = options;
+            Model = result.Model;
+            return result;
+        }
+    }
+
+    [TestMethod]
     public void WithThreshold_NewValue_ReturnsCopyAndLeavesOriginal()
     {
         var mlContext = new MLContext();

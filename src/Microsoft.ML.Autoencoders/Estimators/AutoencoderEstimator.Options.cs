@@ -148,6 +148,14 @@ public sealed partial class AutoencoderEstimator
         /// </summary>
         public bool SkipNonFiniteRows;
 
+        /// <summary>
+        /// Where the network trains. Default <see cref="TrainingBackend.Engine"/>, the managed CPU engine. For a CUDA GPU, add the
+        /// Microsoft.ML.Autoencoders.TorchSharp package (and TorchSharp-cuda-linux or TorchSharp-cuda-windows) and set
+        /// <c>Backend = new TorchSharpBackend(TorchDevice.Auto)</c>. Every backend returns the same model type, so the transformer,
+        /// scoring and saving do not depend on it.
+        /// </summary>
+        public TrainingBackend Backend = TrainingBackend.Engine;
+
         /// <summary>The column names as an <see cref="AutoencoderColumns"/>.</summary>
         internal AutoencoderColumns Columns => new()
         {
@@ -210,6 +218,10 @@ public sealed partial class AutoencoderEstimator
         {
             Columns.Validate();
             ToTrainingOptions(0).Validate();
+            if (Backend == null)
+            {
+                throw new ArgumentNullException(nameof(Backend), $"{nameof(Backend)} is null; use {nameof(TrainingBackend)}.{nameof(TrainingBackend.Engine)} (the default) or another backend such as TorchSharpBackend.");
+            }
             if (Variational && CodeActivation != Activation.Identity)
             {
                 throw new ArgumentException($"{nameof(Variational)} needs {nameof(CodeActivation)} = {nameof(Activation.Identity)} (the code is a mean and a log-variance); it is {CodeActivation}.", nameof(CodeActivation));

@@ -132,16 +132,16 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
 
         AutoencoderArchitecture architecture = _options.ToArchitecture(size);
         int seed = _options.Seed ?? host.Rand.Next();
-        var trainer = new AutoencoderTrainer(architecture, _options.ToTrainingOptions(seed));
+        TrainingOptions trainingOptions = _options.ToTrainingOptions(seed);
         string rows = training != null ? $"{training.RowCount} rows" : $"rows streamed {_options.StreamingBlockRows} at a time";
-        channel.Info(MessageSensitivity.None, $"Training autoencoder {architecture} on {rows}{(validation != null ? $", validating on {validation.RowCount}" : "")}, seed {seed}.");
+        channel.Info(MessageSensitivity.None, $"Training autoencoder {architecture} on {rows}{(validation != null ? $", validating on {validation.RowCount}" : "")}, seed {seed}, backend {_options.Backend}.");
 
         TrainingResult result;
         using (var reporter = new TrainingReporter(channel, host.StartProgressChannel("Autoencoder training")))
         {
             result = training != null
-                ? trainer.Train(training, validation, reporter, cancellationToken)
-                : trainer.Train(stream!, validation, reporter, cancellationToken);
+                ? _options.Backend.Train(architecture, trainingOptions, training, validation, reporter, cancellationToken)
+                : _options.Backend.Train(architecture, trainingOptions, stream!, validation, reporter, cancellationToken);
         }
 
         if (stream is { SkippedRows: > 0 })
