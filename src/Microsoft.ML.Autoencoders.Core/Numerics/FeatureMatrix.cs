@@ -32,6 +32,9 @@ public sealed class FeatureMatrix
     /// <summary>All values, row after row.</summary>
     public ReadOnlySpan<float> Values => _values;
 
+    /// <summary>The array behind <see cref="Values"/>, for backends that hand it to native code without a copy.</summary>
+    internal float[] Storage => _values;
+
     /// <summary>The features of row <paramref name="row"/>.</summary>
     public ReadOnlySpan<float> Row(int row) => _values.AsSpan(row * ColumnCount, ColumnCount);
 

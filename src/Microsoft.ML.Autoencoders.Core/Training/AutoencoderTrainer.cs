@@ -75,7 +75,7 @@ public sealed class AutoencoderTrainer
             throw new ArgumentException($"No training rows are left after holding out {_options.ValidationFraction:P0} of {training.RowCount} for validation; lower {nameof(TrainingOptions.ValidationFraction)} or add rows.", nameof(training));
         }
 
-        ITrainingSession session = createSession((float[])initial.Clone(), training, random);
+        using ITrainingSession session = createSession((float[])initial.Clone(), training, random);
         var loop = new TrainingLoop(_architecture, _options, session, initial, random);
         return loop.Execute(() => [(training, trainRows)], streamed: false, validation, training, validationRows, progress, cancellationToken);
     }
@@ -128,7 +128,7 @@ public sealed class AutoencoderTrainer
         float[] initial = InitialParameters(random);
 
         // The family's noise statistics (salt-and-pepper extremes) come from the first block.
-        ITrainingSession session = createSession((float[])initial.Clone(), first, random);
+        using ITrainingSession session = createSession((float[])initial.Clone(), first, random);
         var loop = new TrainingLoop(_architecture, _options, session, initial, random);
         return loop.Execute(() => Blocks(training, cancellationToken), streamed: true, validation, first, [], progress, cancellationToken);
     }

@@ -137,6 +137,11 @@ internal sealed class EngineTrainingSession : ITrainingSession
 
     public void LoadParameters(float[] source) => source.CopyTo(_parameters, 0);
 
+    /// <summary>Nothing to release: the engine's buffers are managed arrays.</summary>
+    public void Dispose()
+    {
+    }
+
     /// <summary>
     /// Clips the gradients to <see cref="TrainingOptions.GradientClipNorm"/> and updates the parameters; refuses (returns false,
     /// parameters untouched) when the gradient's norm is not finite.

@@ -4,7 +4,7 @@ namespace Microsoft.ML.Autoencoders.Training;
 /// The network, its parameters and its optimizer during one training run, on whichever backend: the <see cref="TrainingLoop"/> drives it
 /// batch by batch and owns everything else (epochs, shuffles, validation, early stopping, divergence, progress).
 /// </summary>
-internal interface ITrainingSession
+internal interface ITrainingSession : IDisposable
 {
     /// <summary>Makes <paramref name="block"/> the rows that the following <see cref="Step"/> calls index.</summary>
     void UseBlock(FeatureMatrix block);

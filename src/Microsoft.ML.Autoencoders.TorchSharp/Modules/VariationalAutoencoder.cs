@@ -1,0 +1,98 @@
+using Microsoft.ML.Autoencoders.Networks;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+using static TorchSharp.torch.nn.functional;
+
+namespace Microsoft.ML.Autoencoders.Modules;
+
+/// <summary>
+/// A variational autoencoder: the encoder gives a mean and a log-variance per latent dimension, z = mean + exp(logVariance / 2) * eps, the decoder
+/// rebuilds the input from z. Loss per row: the reconstruction's negative log-likelihood (Bernoulli for a sigmoid output, a unit-variance Gaussian
+/// otherwise) plus the KL weight times KL(q(z|x) || N(0, I)), averaged over rows.
+/// </summary>
+internal sealed class VariationalAutoencoder : AutoencoderModule
+{
+    /// <summary>The engine's clamp of the log-variance, so exp stays finite.</summary>
+    private const double LogVarianceLimit = 30;
+
+    private readonly ModuleList<Linear> encoder;
+    private readonly ModuleList<Linear> decoder;
+    private readonly AutoencoderArchitecture _architecture;
+    private readonly TrainingOptions _options;
+    private readonly bool _bernoulli;
+    private readonly ParameterMapping[] _mappings;
+
+    public VariationalAutoencoder(AutoencoderArchitecture architecture, TrainingOptions options)
+        : base(nameof(VariationalAutoencoder))
+    {
+        _architecture = architecture;
+        _options = options;
+        _bernoulli = architecture.OutputActivation == Activation.Sigmoid;
+        var network = new DenseNetwork(architecture);
+        Linear[] all = network.Layers.Select(l => Linear(l.InputSize, l.OutputSize)).ToArray();
+        encoder = new ModuleList<Linear>(all[..architecture.EncoderLayerCount]);
+        decoder = new ModuleList<Linear>(all[architecture.EncoderLayerCount..]);
+        _mappings = network.Layers.SelectMany((l, i) => new[]
+        {
+            new ParameterMapping(all[i].weight!, l.WeightOffset, [l.InputSize, l.OutputSize], [1, 0]),
+            ParameterMapping.Same(all[i].bias!, l.BiasOffset),
+        }).ToArray();
+        RegisterComponents();
+    }
+
+    public override int TermsPerRow => 1;
+
+    protected override IReadOnlyList<ParameterMapping> Mappings => _mappings;
+
+    /// <summary>The reconstruction of <paramref name="x"/> decoded from its latent mean.</summary>
+    public override Tensor forward(Tensor x) => ActivationFunctions.Apply(_architecture.OutputActivation, Decode(Encode(x).Mean));
+
+    public override Tensor TrainingLoss(Tensor input, Tensor clean)
+    {
+        (Tensor mean, Tensor logVariance) = Encode(input);
+        Tensor z = mean + (0.5 * logVariance).exp() * randn_like(mean);
+        return NegativeElbo(Decode(z), clean, mean, logVariance) / clean.shape[0];
+    }
+
+    public override Tensor EvaluationLoss(Tensor clean)
+    {
+        (Tensor mean, Tensor logVariance) = Encode(clean);
+        return NegativeElbo(Decode(mean), clean, mean, logVariance);
+    }
+
+    private (Tensor Mean, Tensor LogVariance) Encode(Tensor x)
+    {
+        int last = encoder.Count - 1;
+        for (int i = 0; i < last; i++)
+        {
+            x = ActivationFunctions.Apply(_architecture.HiddenActivation, encoder[i].forward(x));
+        }
+
+        Tensor head = encoder[last].forward(x);
+        int latent = _architecture.CodeSize;
+        return (head.narrow(1, 0, latent), head.narrow(1, latent, latent).clamp(-LogVarianceLimit, LogVarianceLimit));
+    }
+
+    /// <summary>The decoder's output pre-activation (logits for a Bernoulli decoder).</summary>
+    private Tensor Decode(Tensor z)
+    {
+        int last = decoder.Count - 1;
+        for (int i = 0; i < last; i++)
+        {
+            z = ActivationFunctions.Apply(_architecture.HiddenActivation, decoder[i].forward(z));
+        }
+
+        return decoder[last].forward(z);
+    }
+
+    /// <summary>The summed negative ELBO of the batch, with the KL term weighted.</summary>
+    private Tensor NegativeElbo(Tensor logits, Tensor clean, Tensor mean, Tensor logVariance)
+    {
+        Tensor reconstruction = _bernoulli
+            ? binary_cross_entropy_with_logits(logits, clean, reduction: Reduction.Sum)
+            : 0.5 * (ActivationFunctions.Apply(_architecture.OutputActivation, logits) - clean).square().sum() + 0.5 * Math.Log(2 * Math.PI) * clean.numel();
+        Tensor kl = 0.5 * (mean.square() + logVariance.exp() - 1 - logVariance).sum();
+        return reconstruction + _options.KlWeight * kl;
+    }
+}

@@ -1,0 +1,49 @@
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Autoencoders.Training;
+
+/// <summary>The corruption of a denoising autoencoder on the device: fresh noise for every batch from libtorch's seeded generator.</summary>
+internal sealed class InputNoise
+{
+    private readonly NoiseKind _kind;
+    private readonly double _level;
+    private readonly Tensor? _minimum;
+    private readonly Tensor? _maximum;
+
+    /// <summary>Prepares <paramref name="kind"/> noise of strength <paramref name="level"/>; salt-and-pepper takes each feature's extremes from <paramref name="training"/>, as the engine does.</summary>
+    public InputNoise(NoiseKind kind, float level, FeatureMatrix training, Device device)
+    {
+        _kind = kind;
+        _level = level;
+        if (kind == NoiseKind.SaltAndPepper)
+        {
+            float[] minimum = training.Row(0).ToArray();
+            float[] maximum = training.Row(0).ToArray();
+            for (int r = 1; r < training.RowCount; r++)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Min(minimum, training.Row(r), minimum);
+                System.Numerics.Tensors.TensorPrimitives.Max(maximum, training.Row(r), maximum);
+            }
+
+            _minimum = tensor(minimum).to(device);
+            _maximum = tensor(maximum).to(device);
+        }
+    }
+
+    /// <summary>A corrupted copy of the batch <paramref name="clean"/>.</summary>
+    public Tensor Apply(Tensor clean)
+    {
+        switch (_kind)
+        {
+            case NoiseKind.Gaussian:
+                return clean + _level * randn_like(clean);
+            case NoiseKind.Masking:
+                return clean * rand_like(clean).ge(_level).to_type(ScalarType.Float32);
+            case NoiseKind.SaltAndPepper:
+                Tensor u = rand_like(clean);
+                return where(u.lt(0.5 * _level), _minimum!.expand_as(clean), where(u.lt(_level), _maximum!.expand_as(clean), clean));
+            default:
+                return clean;
+        }
+    }
+}

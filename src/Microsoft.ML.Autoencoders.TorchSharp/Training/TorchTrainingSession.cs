@@ -1,0 +1,174 @@
+using Microsoft.ML.Autoencoders.Devices;
+using Microsoft.ML.Autoencoders.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Autoencoders.Training;
+
+/// <summary>
+/// A training run on TorchSharp: the member's module on the device, started from the engine's initial weights; each block of training rows
+/// moved to the device once (through pinned memory for CUDA) and batches gathered there; every step inside a dispose scope.
+/// </summary>
+internal sealed class TorchTrainingSession : ITrainingSession
+{
+    /// <summary>Rows per forward pass when evaluating.</summary>
+    private const int EvaluationRows = 4096;
+
+    private readonly TrainingOptions _options;
+    private readonly Device _device;
+    private readonly AutoencoderModule _module;
+    private readonly optim.Optimizer _optimizer;
+    private readonly IReadOnlyList<TorchSharp.Modules.Parameter> _parameters;
+    private readonly InputNoise? _noise;
+    private readonly Dictionary<int, long[]> _indexBuffers = [];
+    private Tensor? _block;
+    private FeatureMatrix? _blockRows;
+    private Tensor? _evaluated;
+    private FeatureMatrix? _evaluatedRows;
+
+    /// <param name="architecture">The network's shape.</param>
+    /// <param name="options">The validated options.</param>
+    /// <param name="device">The resolved device.</param>
+    /// <param name="parameters">The initial parameters in the engine's layout.</param>
+    /// <param name="training">The first block of training rows: it gives the noise its statistics.</param>
+    public TorchTrainingSession(AutoencoderArchitecture architecture, TrainingOptions options, TorchDevice device, float[] parameters, FeatureMatrix training)
+    {
+        _options = options;
+        _device = DeviceSelection.ToTorch(device);
+        random.manual_seed(options.Seed);
+        if (device == TorchDevice.Cuda)
+        {
+            cuda.manual_seed_all(options.Seed);
+        }
+
+        _module = architecture.Convolution != null ? new ConvolutionalAutoencoder(architecture)
+            : architecture.IsVariational ? new VariationalAutoencoder(architecture, options)
+            : new DenseAutoencoder(architecture, options);
+        _module.to(_device);
+        _module.ImportParameters(parameters);
+        _parameters = _module.parameters().ToArray();
+        _optimizer = options.Optimizer switch
+        {
+            Optimizer.Sgd => optim.SGD(_parameters, options.LearningRate, options.Momentum, 0, options.WeightDecay),
+            Optimizer.AdamW => optim.AdamW(_parameters, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay),
+            _ => optim.Adam(_parameters, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay),
+        };
+        _noise = options.Noise == NoiseKind.None ? null : new InputNoise(options.Noise, options.NoiseLevel, training, _device);
+    }
+
+    public void UseBlock(FeatureMatrix block)
+    {
+        _block?.Dispose();
+        _block = ToDevice(block);
+        _blockRows = block;
+    }
+
+    public double Step(ReadOnlySpan<int> rows, float learningRate)
+    {
+        using DisposeScope scope = NewDisposeScope();
+        _module.train();
+        Tensor clean = _block!.index_select(0, Indices(rows));
+        Tensor input = _noise?.Apply(clean) ?? clean;
+        _optimizer.zero_grad();
+        Tensor loss = _module.TrainingLoss(input, clean);
+        double value = loss.item<float>();
+        if (!double.IsFinite(value))
+        {
+            return double.NaN;
+        }
+
+        loss.backward();
+        if (_options.GradientClipNorm > 0f && !double.IsFinite(nn.utils.clip_grad_norm_(_parameters, _options.GradientClipNorm)))
+        {
+            return double.NaN;
+        }
+
+        foreach (optim.ILearningRateController group in _optimizer.ParamGroups)
+        {
+            group.LearningRate = learningRate;
+        }
+
+        _optimizer.step();
+        return value;
+    }
+
+    public double Evaluate(FeatureMatrix data, int[]? rows)
+    {
+        Tensor all = ReferenceEquals(data, _blockRows) ? _block! : Evaluated(data);
+        int total = rows?.Length ?? data.RowCount;
+        double sum = 0;
+        _module.eval();
+        using (no_grad())
+        {
+            for (int start = 0; start < total; start += EvaluationRows)
+            {
+                using DisposeScope scope = NewDisposeScope();
+                int count = Math.Min(EvaluationRows, total - start);
+                Tensor batch = rows == null ? all.narrow(0, start, count) : all.index_select(0, Indices(rows.AsSpan(start, count)));
+                sum += _module.EvaluationLoss(batch).item<float>();
+            }
+        }
+
+        return sum / ((double)total * _module.TermsPerRow);
+    }
+
+    public bool ParametersAreFinite()
+    {
+        using DisposeScope scope = NewDisposeScope();
+        using (no_grad())
+        {
+            return _parameters.All(p => isfinite(p).all().item<bool>());
+        }
+    }
+
+    public void CopyParametersTo(float[] target) => _module.ExportParameters(target);
+
+    public void LoadParameters(float[] source) => _module.ImportParameters(source);
+
+    public void Dispose()
+    {
+        _block?.Dispose();
+        _evaluated?.Dispose();
+        _optimizer.Dispose();
+        _module.Dispose();
+    }
+
+    /// <summary>The rows on the device: on the CPU, the matrix's own memory; CUDA copies go through pinned memory.</summary>
+    private Tensor ToDevice(FeatureMatrix rows)
+    {
+        using DisposeScope scope = NewDisposeScope();
+        Tensor host = tensor(rows.Storage, [rows.RowCount, rows.ColumnCount]);
+        Tensor onDevice = _device.type == DeviceType.CUDA ? host.pin_memory().to(_device) : host;
+        return onDevice.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Validation rows on the device, moved once and kept while the same matrix is asked for.</summary>
+    private Tensor Evaluated(FeatureMatrix data)
+    {
+        if (!ReferenceEquals(data, _evaluatedRows))
+        {
+            _evaluated?.Dispose();
+            _evaluated = ToDevice(data);
+            _evaluatedRows = data;
+        }
+
+        return _evaluated!;
+    }
+
+    /// <summary>Row indices as an int64 tensor on the device, through a reused buffer per length.</summary>
+    private Tensor Indices(ReadOnlySpan<int> rows)
+    {
+        if (!_indexBuffers.TryGetValue(rows.Length, out long[]? buffer))
+        {
+            buffer = new long[rows.Length];
+            _indexBuffers[rows.Length] = buffer;
+        }
+
+        for (int i = 0; i < rows.Length; i++)
+        {
+            buffer[i] = rows[i];
+        }
+
+        return tensor(buffer).to(_device);
+    }
+}

@@ -1,0 +1,99 @@
+using Microsoft.ML.Autoencoders.Modules;
+using Microsoft.ML.Autoencoders.Numerics;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Autoencoders.Tests;
+
+/// <summary>The TorchSharp modules hold exactly the engine's parameters, and the engine reproduces their forward pass.</summary>
+[TestClass]
+public sealed class ParameterTransferTests
+{
+    /// <summary>Two channels, strided convolution, max pooling, dense code, nearest upsampling and a transposed convolution.</summary>
+    internal static readonly ConvolutionalLayout DenseCode = new(
+        2, 6, 6, [new ConvolutionStage(3, 3, 2, 1), new ConvolutionStage(4, 3, 1, 1, Pool: 2)], 5,
+        [new DeconvolutionStage(4, 1, 1, 0, Upsample: 3), new DeconvolutionStage(2, 4, 2, 1, Transposed: true)]);
+
+    /// <summary>One channel, a feature-map code, upsampling and a plain convolution in the decoder.</summary>
+    internal static readonly ConvolutionalLayout MapCode = new(
+        1, 4, 4, [new ConvolutionStage(2, 3, 1, 1, Pool: 2)], 0, [new DeconvolutionStage(1, 3, 1, 1, Upsample: 2)]);
+
+    public static IEnumerable<object[]> Architectures =>
+    [
+        ["dense, asymmetric, every activation kind", new AutoencoderArchitecture(12, [9, 7], 4, [6], Activation.Gelu, Activation.Tanh, Activation.Sigmoid)],
+        ["dense, no hidden layers, leaky ReLU code", new AutoencoderArchitecture(12, [], 5, null, Activation.Elu, Activation.LeakyRelu, Activation.Identity)],
+        ["winner-take-all", new AutoencoderArchitecture(12, [10], 6, null, Activation.Relu, Activation.Relu, Activation.Identity) { WinnerTakeAllK = 2 }],
+        ["variational", new AutoencoderArchitecture(12, [10], 3, null, Activation.Relu, Activation.Identity, Activation.Sigmoid) { IsVariational = true }],
+        ["convolutional, dense code", AutoencoderArchitecture.Convolutional(DenseCode, Activation.Relu, Activation.Tanh, Activation.Sigmoid)],
+        ["convolutional, feature-map code", AutoencoderArchitecture.Convolutional(MapCode, Activation.Elu, Activation.Identity, Activation.Identity)],
+    ];
+
+    [TestMethod]
+    [DynamicData(nameof(Architectures))]
+    public void ImportThenExport_GivesBackEveryParameterExactly(string name, AutoencoderArchitecture architecture)
+    {
+        float[] parameters = RandomParameters(architecture, seed: 1);
+        using AutoencoderModule module = Create(architecture);
+
+        module.ImportParameters(parameters);
+        var exported = new float[parameters.Length];
+        module.ExportParameters(exported);
+
+        CollectionAssert.AreEqual(parameters, exported, name);
+        Assert.AreEqual(parameters.Length, module.parameters().Sum(p => p.numel()), $"{name}: every TorchSharp parameter maps to the engine's and back");
+    }
+
+    [TestMethod]
+    [DynamicData(nameof(Architectures))]
+    public void EngineModel_ReproducesTheModulesForwardPass(string name, AutoencoderArchitecture architecture)
+    {
+        float[] parameters = RandomParameters(architecture, seed: 2);
+        FeatureMatrix input = Uniform(9, architecture.InputSize, seed: 3);
+        using AutoencoderModule module = Create(architecture);
+        module.ImportParameters(parameters);
+        module.eval();
+
+        float[] expected;
+        using (no_grad())
+        {
+            expected = module.forward(tensor(input.Values.ToArray(), [input.RowCount, input.ColumnCount])).data<float>().ToArray();
+        }
+
+        float[] actual = new AutoencoderModel(architecture, parameters).Reconstruct(input).Values.ToArray();
+
+        Assert.AreEqual(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.AreEqual(expected[i], actual[i], 1e-5, $"{name}: value {i}");
+        }
+    }
+
+    internal static AutoencoderModule Create(AutoencoderArchitecture architecture, TrainingOptions? options = null) =>
+        architecture.Convolution != null ? new ConvolutionalAutoencoder(architecture)
+        : architecture.IsVariational ? new VariationalAutoencoder(architecture, options ?? new TrainingOptions())
+        : new DenseAutoencoder(architecture, options ?? new TrainingOptions());
+
+    /// <summary>The engine's initial weights with random biases too, so that every parameter's place is tested.</summary>
+    private static float[] RandomParameters(AutoencoderArchitecture architecture, int seed)
+    {
+        var random = new SeededRandom(seed);
+        float[] parameters = new AutoencoderTrainer(architecture).InitialParameters(random);
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            parameters[i] += 0.1f * (2f * random.NextFloat() - 1f);
+        }
+
+        return parameters;
+    }
+
+    internal static FeatureMatrix Uniform(int rows, int columns, int seed)
+    {
+        var random = new SeededRandom(seed);
+        var values = new float[rows * columns];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = random.NextFloat();
+        }
+
+        return new FeatureMatrix(values, columns);
+    }
+}
