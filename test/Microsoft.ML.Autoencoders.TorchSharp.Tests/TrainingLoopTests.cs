@@ -1,0 +1,118 @@
+using Microsoft.ML.Autoencoders.Tests.Data;
+
+namespace Microsoft.ML.Autoencoders.Tests;
+
+/// <summary>The TorchSharp backend under the engine's training loop: validation, early stopping, progress, cancellation, streaming, divergence.</summary>
+[TestClass]
+public sealed class TrainingLoopTests
+{
+    private static readonly AutoencoderArchitecture Small = new(784, [32], 8, null, Activation.Relu, Activation.Identity, Activation.Sigmoid);
+
+    private static readonly TorchSharpBackend Backend = new(TorchDevice.Cpu);
+
+    [TestMethod]
+    public void EarlyStopping_RestoresTheBestEpochsWeightsIntoTheEngineModel()
+    {
+        FeatureMatrix train = FashionMnist.TrainingSubset(40).Images;
+        FeatureMatrix validation = FashionMnist.TestSubset(300).Images;
+        var wide = new AutoencoderArchitecture(784, [256], 64, null, Activation.Relu, Activation.Identity, Activation.Sigmoid);
+        var options = new TrainingOptions { Epochs = 300, BatchSize = 8, LearningRate = 0.003f, EarlyStoppingPatience = 5, Seed = 2 };
+
+        TrainingResult result = Backend.Train(wide, options, train, validation);
+
+        Assert.AreEqual(TrainingStopReason.EarlyStopped, result.StopReason, result.Message);
+        double best = result.History[result.BestEpoch - 1].ValidationLoss!.Value;
+        Assert.IsTrue(result.History.Skip(result.BestEpoch).All(r => r.ValidationLoss > best));
+        Assert.AreEqual(best, result.Model.Score(validation).Average(), 1e-5 * best, "The engine scores the restored weights as TorchSharp validated them");
+    }
+
+    [TestMethod]
+    public void Progress_ReportsEachEpochWithValidationFromAHeldOutFraction()
+    {
+        var reports = new List<EpochReport>();
+        var options = new TrainingOptions { Epochs = 3, ValidationFraction = 0.2f, Schedule = LearningRateSchedule.Step, StepDecayEpochs = 1, StepDecayFactor = 0.5f };
+
+        TrainingResult result = Backend.Train(Small, options, FashionMnist.TrainingSubset(500).Images, null, new SynchronousProgress(reports.Add));
+
+        CollectionAssert.AreEqual(result.History.ToArray(), reports.ToArray());
+        Assert.IsTrue(reports.All(r => r.ValidationLoss > 0 && r.SamplesPerSecond > 0));
+        CollectionAssert.AreEqual(new[] { 1e-3f, 5e-4f, 2.5e-4f }, reports.Select(r => r.LearningRate).ToArray());
+    }
+
+    [TestMethod]
+    public void Cancellation_StopsBeforeTheNextBatch()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var reports = new List<EpochReport>();
+        var progress = new SynchronousProgress(report =>
+        {
+            reports.Add(report);
+            cancellation.Cancel();
+        });
+
+        Assert.ThrowsExactly<OperationCanceledException>(() =>
+            Backend.Train(Small, new TrainingOptions { Epochs = 50 }, FashionMnist.TrainingSubset(200).Images, null, progress, cancellation.Token));
+
+        Assert.AreEqual(1, reports.Count);
+    }
+
+    [TestMethod]
+    public void Streaming_ReadsEveryBlockEachEpochAndLearns()
+    {
+        FeatureMatrix images = FashionMnist.TrainingSubset(1000).Images;
+        var source = new Blocks(images);
+        var options = new TrainingOptions { Epochs = 4, StreamingBlockRows = 300, Noise = NoiseKind.SaltAndPepper };
+
+        TrainingResult result = Backend.Train(Small, options, source);
+
+        Assert.AreEqual(1 + 4, source.Passes, "one look at the first block, then one pass per epoch");
+        Assert.IsLessThan(0.6 * result.History[0].TrainingLoss, result.History[^1].TrainingLoss);
+        Assert.IsLessThan(result.History[^1].TrainingLoss, result.Model.Score(images).Average(), "the clean rows reconstruct better than the noisy ones trained on");
+    }
+
+    [TestMethod]
+    public void Divergence_StopsWithFiniteWeights()
+    {
+        var options = new TrainingOptions { Epochs = 5, Optimizer = Optimizer.Sgd, LearningRate = 1e6f, Loss = LossFunction.MeanSquaredError };
+        var identityOutput = new AutoencoderArchitecture(784, [32], 8);
+
+        TrainingResult result = Backend.Train(identityOutput, options, FashionMnist.TrainingSubset(200).Images);
+
+        Assert.AreEqual(TrainingStopReason.Diverged, result.StopReason, result.Message);
+        Assert.IsTrue(result.Model.Score(FashionMnist.TestSubset(20).Images).All(float.IsFinite));
+    }
+
+    [TestMethod]
+    public void BadData_IsRefusedBeforeTrainingNamingTheRow()
+    {
+        float[] values = FashionMnist.TrainingSubset(10).Images.Values.ToArray();
+        values[3 * 784 + 5] = float.NaN;
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() => Backend.Train(Small, new TrainingOptions(), new FeatureMatrix(values, 784)));
+
+        StringAssert.Contains(e.Message, "Row 3, feature 5");
+    }
+
+    private sealed class SynchronousProgress(Action<EpochReport> report) : IProgress<EpochReport>
+    {
+        public void Report(EpochReport value) => report(value);
+    }
+
+    /// <summary>A matrix read back in blocks through one reused buffer, as a cursor-backed source does.</summary>
+    private sealed class Blocks(FeatureMatrix rows) : IRowBlockSource
+    {
+        public int Passes { get; private set; }
+
+        public int ColumnCount => rows.ColumnCount;
+
+        public IEnumerable<FeatureMatrix> ReadBlocks(int maxRows, CancellationToken cancellationToken)
+        {
+            Passes++;
+            for (int start = 0; start < rows.RowCount; start += maxRows)
+            {
+                int count = Math.Min(maxRows, rows.RowCount - start);
+                yield return new FeatureMatrix(rows.Values.Slice(start * ColumnCount, count * ColumnCount).ToArray(), ColumnCount);
+            }
+        }
+    }
+}
