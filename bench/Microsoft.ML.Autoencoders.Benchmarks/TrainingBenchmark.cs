@@ -7,7 +7,8 @@ namespace Microsoft.ML.Autoencoders.Benchmarks;
 /// <summary>
 /// The Fashion-MNIST benchmark of the engine against PyTorch in the same run: all 60,000 training images,
 /// 784-256-64-256-784 (ReLU, sigmoid output), MSE, Adam 1e-3, batch 256, 3 epochs; then inference over the
-/// 60,000 images in batches of 1024.
+/// 60,000 images in batches of 1024. Other training backends (the TorchSharp one, from its own benchmark project) train the same network
+/// in the same rounds; their models are the engine's, so only their training speed is theirs.
 /// </summary>
 internal static class TrainingBenchmark
 {
@@ -16,7 +17,8 @@ internal static class TrainingBenchmark
     private const int InferenceBatch = 1024;
     private static readonly int[] Layers = [784, 256, 64, 256, 784];
 
-    public static int Run(string[] args)
+    /// <summary>Runs the benchmark; <paramref name="backends"/> train the same network as further systems.</summary>
+    public static int Run(string[] args, params (string Name, TrainingBackend Backend)[] backends)
     {
         string dataDirectory = Option(args, "--data") ?? "/usr/share/datasets/fashion-mnist";
         string python = Option(args, "--python") ?? "/usr/bin/python3";
@@ -30,9 +32,16 @@ internal static class TrainingBenchmark
         // Both systems run in alternation, and each keeps its best round: other work on the machine only ever slows a run down.
         int rounds = Option(args, "--rounds") is string r ? int.Parse(r, CultureInfo.InvariantCulture) : 2;
         SystemResult? engine = null, pytorch = null;
+        var others = new SystemResult?[backends.Length];
         for (int round = 1; round <= rounds; round++)
         {
             engine = Best(engine, RunEngine(data));
+            for (int b = 0; b < backends.Length; b++)
+            {
+                others[b] = Best(others[b], RunBackend(backends[b].Name, backends[b].Backend, data));
+                Console.WriteLine($"round {round}: {backends[b].Name} {others[b]!.TrainSamplesPerSecond:F0} samples/s (best so far)");
+            }
+
             SystemResult? peer = RunPyTorch(python, images, limit);
             if (peer == null)
             {
@@ -45,17 +54,39 @@ internal static class TrainingBenchmark
 
         Print(engine!, peak);
         Print(pytorch!, peak);
+        foreach (SystemResult? other in others)
+        {
+            Print(other!, peak);
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"train_ratio={engine.TrainSamplesPerSecond / pytorch.TrainSamplesPerSecond:F2} infer_ratio={engine.InferRowsPerSecond / pytorch.InferRowsPerSecond:F2} loss_ratio={engine.EpochLosses[^1] / pytorch.EpochLosses[^1]:F3}"));
+        foreach (SystemResult? other in others)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{other!.Name}: train_ratio_vs_pytorch={other.TrainSamplesPerSecond / pytorch.TrainSamplesPerSecond:F2} train_ratio_vs_engine={other.TrainSamplesPerSecond / engine.TrainSamplesPerSecond:F2} loss_ratio_vs_pytorch={other.EpochLosses[^1] / pytorch.EpochLosses[^1]:F3}"));
+        }
+
         return 0;
+    }
+
+    private static readonly AutoencoderArchitecture Architecture = new(784, [256], 64, null, Activation.Relu, Activation.Relu, Activation.Sigmoid);
+
+    private static readonly TrainingOptions Options = new() { Epochs = Epochs, BatchSize = BatchSize, LearningRate = 1e-3f, Seed = 1 };
+
+    /// <summary>Training alone on another backend; inference is the engine model's, measured once for the engine.</summary>
+    private static SystemResult RunBackend(string name, TrainingBackend backend, FeatureMatrix data)
+    {
+        var watch = Stopwatch.StartNew();
+        TrainingResult result = backend.Train(Architecture, Options, data);
+        double seconds = watch.Elapsed.TotalSeconds;
+        return new SystemResult(name, data.RowCount * (double)Epochs / seconds, double.NaN, result.History.Select(h => h.TrainingLoss).ToArray());
     }
 
     private static SystemResult RunEngine(FeatureMatrix data)
     {
-        var architecture = new AutoencoderArchitecture(784, [256], 64, null, Activation.Relu, Activation.Relu, Activation.Sigmoid);
-        var options = new TrainingOptions { Epochs = Epochs, BatchSize = BatchSize, LearningRate = 1e-3f, Seed = 1 };
         var watch = Stopwatch.StartNew();
-        TrainingResult result = new AutoencoderTrainer(architecture, options).Train(data);
+        TrainingResult result = new AutoencoderTrainer(Architecture, Options).Train(data);
         double seconds = watch.Elapsed.TotalSeconds;
 
         AutoencoderModel model = result.Model;
@@ -163,8 +194,10 @@ internal static class TrainingBenchmark
         double trainFlops = 6 * macs - 2.0 * Layers[0] * Layers[1];
         double trainGflops = result.TrainSamplesPerSecond * trainFlops / 1e9;
         double inferGflops = result.InferRowsPerSecond * 2 * macs / 1e9;
+        string infer = double.IsNaN(inferGflops) ? "infer: the engine's model"
+            : string.Create(CultureInfo.InvariantCulture, $"infer {result.InferRowsPerSecond,9:F0} rows/s ({inferGflops:F0} GFLOP/s, {inferGflops / peak:P0} of peak)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{result.Name,-8} train {result.TrainSamplesPerSecond,9:F0} samples/s ({trainGflops:F0} GFLOP/s, {trainGflops / peak:P0} of peak)  infer {result.InferRowsPerSecond,9:F0} rows/s ({inferGflops:F0} GFLOP/s, {inferGflops / peak:P0} of peak)  loss by epoch {string.Join(" ", result.EpochLosses.Select(l => l.ToString("F5", CultureInfo.InvariantCulture)))}"));
+            $"{result.Name,-10} train {result.TrainSamplesPerSecond,9:F0} samples/s ({trainGflops:F0} GFLOP/s, {trainGflops / peak:P0} of peak)  {infer}  loss by epoch {string.Join(" ", result.EpochLosses.Select(l => l.ToString("F5", CultureInfo.InvariantCulture)))}"));
     }
 
     private static string? Option(string[] args, string name)
