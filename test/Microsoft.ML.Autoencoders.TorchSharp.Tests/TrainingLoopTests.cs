@@ -83,6 +83,21 @@ public sealed class TrainingLoopTests
     }
 
     [TestMethod]
+    public void Training_LeavesNoTensorAlive()
+    {
+        FeatureMatrix images = FashionMnist.TrainingSubset(300).Images;
+        var options = new TrainingOptions { Epochs = 3, Noise = NoiseKind.SaltAndPepper, ValidationFraction = 0.2f, EarlyStoppingPatience = 1 };
+        var variational = new AutoencoderArchitecture(784, [32], 4, null, Activation.Relu, Activation.Identity, Activation.Sigmoid) { IsVariational = true };
+        Backend.Train(Small, options, images); // loads libtorch and whatever TorchSharp keeps for good
+        long before = TorchSharp.torch.Tensor.TotalCount;
+
+        Backend.Train(Small, options, images);
+        Backend.Train(variational, options, images);
+
+        Assert.AreEqual(before, TorchSharp.torch.Tensor.TotalCount, "every tensor of a run, batches and optimizer state included, is disposed when it ends");
+    }
+
+    [TestMethod]
     public void BadData_IsRefusedBeforeTrainingNamingTheRow()
     {
         float[] values = FashionMnist.TrainingSubset(10).Images.Values.ToArray();

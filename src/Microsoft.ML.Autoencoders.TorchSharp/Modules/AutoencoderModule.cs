@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Parameter = TorchSharp.Modules.Parameter;
 
 namespace Microsoft.ML.Autoencoders.Modules;
 
@@ -15,6 +16,12 @@ internal abstract class AutoencoderModule(string name) : nn.Module<Tensor, Tenso
     /// <summary>Each TorchSharp parameter with its place in the engine's parameter vector.</summary>
     protected abstract IReadOnlyList<ParameterMapping> Mappings { get; }
 
+    /// <summary>
+    /// The parameters to optimize: the mappings' own handles. Some TorchSharp versions hand out a new handle on every access to a layer's weight,
+    /// so the module takes each once and disposes of them with itself.
+    /// </summary>
+    public IEnumerable<Parameter> TrainableParameters => Mappings.Select(m => m.Parameter);
+
     /// <summary>The mean loss of a training batch: reconstruct <paramref name="clean"/> from <paramref name="input"/> (it, or a corrupted copy), with the member's penalties, dropout and sampling.</summary>
     public abstract Tensor TrainingLoss(Tensor input, Tensor clean);
 
@@ -28,6 +35,20 @@ internal abstract class AutoencoderModule(string name) : nn.Module<Tensor, Tenso
         {
             mapping.Import(parameters);
         }
+    }
+
+    /// <summary>Disposes of the parameter handles the mappings took, then of the module.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            foreach (ParameterMapping mapping in Mappings)
+            {
+                mapping.Parameter.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <summary>Writes every parameter into the engine's parameter vector.</summary>

@@ -66,7 +66,7 @@ internal sealed class DenseAutoencoder : AutoencoderModule
             for (int i = 0; i <= _codeLayer; i++)
             {
                 Tensor slope = ActivationFunctions.Slope(_architecture.ActivationOf(i), encoderOutputs[i]);
-                Tensor columnNorms = layers[i].weight!.square().sum([1]);
+                Tensor columnNorms = _mappings[2 * i].Parameter.square().sum([1]);
                 loss += _options.ContractivePenalty / rows * (slope.square() * columnNorms).sum();
             }
         }

@@ -1,9 +1,10 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Autoencoders.Training;
 
 /// <summary>The corruption of a denoising autoencoder on the device: fresh noise for every batch from libtorch's seeded generator.</summary>
-internal sealed class InputNoise
+internal sealed class InputNoise : IDisposable
 {
     private readonly NoiseKind _kind;
     private readonly double _level;
@@ -25,9 +26,17 @@ internal sealed class InputNoise
                 System.Numerics.Tensors.TensorPrimitives.Max(maximum, training.Row(r), maximum);
             }
 
-            _minimum = tensor(minimum).to(device);
-            _maximum = tensor(maximum).to(device);
+            using DisposeScope scope = NewDisposeScope();
+            _minimum = tensor(minimum).to(device).MoveToOuterDisposeScope();
+            _maximum = tensor(maximum).to(device).MoveToOuterDisposeScope();
         }
+    }
+
+    /// <summary>Disposes of the salt-and-pepper extremes.</summary>
+    public void Dispose()
+    {
+        _minimum?.Dispose();
+        _maximum?.Dispose();
     }
 
     /// <summary>A corrupted copy of the batch <paramref name="clean"/>.</summary>

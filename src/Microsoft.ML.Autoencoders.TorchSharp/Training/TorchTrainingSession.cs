@@ -46,7 +46,7 @@ internal sealed class TorchTrainingSession : ITrainingSession
             : new DenseAutoencoder(architecture, options);
         _module.to(_device);
         _module.ImportParameters(parameters);
-        _parameters = _module.parameters().ToArray();
+        _parameters = _module.TrainableParameters.ToArray();
         _optimizer = options.Optimizer switch
         {
             Optimizer.Sgd => optim.SGD(_parameters, options.LearningRate, options.Momentum, 0, options.WeightDecay),
@@ -129,6 +129,7 @@ internal sealed class TorchTrainingSession : ITrainingSession
     {
         _block?.Dispose();
         _evaluated?.Dispose();
+        _noise?.Dispose();
         _optimizer.Dispose();
         _module.Dispose();
     }
