@@ -6,7 +6,7 @@ namespace Microsoft.ML.Autoencoders.DataViews;
 internal sealed class AutoencoderDataView : IDataView
 {
     /// <summary>Rows read ahead and run through the model at once.</summary>
-    internal const int DefaultBatchSize = 512;
+    internal const int DefaultBatchSize = 1024;
 
     private readonly AutoencoderBinding _binding;
     private readonly IDataView _source;
