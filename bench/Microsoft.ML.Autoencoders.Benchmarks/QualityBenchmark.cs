@@ -46,7 +46,8 @@ internal static class QualityBenchmark
                 aurocs.Add(Auroc(scores, anomalous));
                 if (!result.Model.IsVariational)
                 {
-                    scaledAurocs.Add(Auroc(ScaledErrorScores(result.Model, subset, test), anomalous));
+                    // The same model with its errors scaled by their training means (the ScaleFeatureErrors option).
+                    scaledAurocs.Add(Auroc(result.Model.WithErrorScales(subset).Score(test), anomalous));
                 }
                 else
                 {
@@ -95,46 +96,6 @@ internal static class QualityBenchmark
         }
 
         return 0;
-    }
-
-    /// <summary>
-    /// Each test row's squared errors (the FeatureErrors output), each divided by that pixel's mean squared error on the training
-    /// rows, averaged: an error where the model is usually exact weighs more than one where it always errs.
-    /// </summary>
-    private static float[] ScaledErrorScores(AutoencoderModel model, FeatureMatrix training, FeatureMatrix test)
-    {
-        int size = model.InputSize;
-        var trainingErrors = new float[training.Values.Length];
-        model.Score(training.Values, new float[training.RowCount], trainingErrors);
-        var scale = new double[size];
-        for (int r = 0; r < training.RowCount; r++)
-        {
-            for (int j = 0; j < size; j++)
-            {
-                scale[j] += trainingErrors[r * size + j];
-            }
-        }
-
-        for (int j = 0; j < size; j++)
-        {
-            scale[j] = scale[j] / training.RowCount + 1e-4;
-        }
-
-        var errors = new float[test.Values.Length];
-        model.Score(test.Values, new float[test.RowCount], errors);
-        var scores = new float[test.RowCount];
-        for (int r = 0; r < test.RowCount; r++)
-        {
-            double sum = 0;
-            for (int j = 0; j < size; j++)
-            {
-                sum += errors[r * size + j] / scale[j];
-            }
-
-            scores[r] = (float)(sum / size);
-        }
-
-        return scores;
     }
 
     private static void Print(string name, List<double> aurocs, TimeSpan elapsed) =>

@@ -56,6 +56,42 @@ public sealed class FitTests
     }
 
     [TestMethod]
+    public void Fit_ScaleFeatureErrors_ScoresNormalRowsNearOneAndSavesTheScales()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Take(800));
+        var options = new AutoencoderEstimator.Options { CodeSize = 8, EncoderHiddenSizes = [32], Epochs = 2, Seed = 4, ScaleFeatureErrors = true, Contamination = 0.1f };
+
+        AutoencoderTransformer model = mlContext.Autoencoders.Autoencoder(options).Fit(data);
+        float[] scores = Columns.Read<float>(model.Transform(data), "Score").ToArray();
+
+        Assert.AreEqual(784, model.Model.ErrorScales!.Count);
+        Assert.AreEqual(1.0, scores.Average(), 0.02, "each feature's error divided by its training mean averages to about 1");
+        Assert.AreEqual(0.1, scores.Count(s => s > model.Threshold) / (double)scores.Length, 0.005, "the contamination threshold is learned on the scaled scores");
+        string path = Path.Combine(Path.GetTempPath(), $"scaled-{Guid.NewGuid():N}.zip");
+        try
+        {
+            mlContext.Autoencoders.SaveModel(model, data.Schema, path);
+            ITransformer loaded = mlContext.Autoencoders.LoadModel(path, out _);
+            CollectionAssert.AreEqual(scores, Columns.Read<float>(loaded.Transform(data), "Score").ToArray());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [TestMethod]
+    public void Options_ScaleFeatureErrorsOnAVae_ThrowsNamingIt()
+    {
+        var mlContext = new MLContext(seed: 1);
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.Vae(new VaeEstimator.Options { ScaleFeatureErrors = true }));
+
+        Assert.AreEqual(nameof(AutoencoderEstimator.Options.ScaleFeatureErrors), e.ParamName);
+    }
+
+    [TestMethod]
     public void Fit_Backend_TrainsThroughItWithTheOptionsArchitecture()
     {
         var mlContext = new MLContext(seed: 1);

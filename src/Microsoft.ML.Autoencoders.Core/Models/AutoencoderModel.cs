@@ -18,7 +18,7 @@ public sealed partial class AutoencoderModel
     private readonly PackedMatrix[] _packedWeights;
     private readonly ConcurrentBag<NetworkWorkspace> _workspaces = new();
 
-    internal AutoencoderModel(AutoencoderArchitecture architecture, float[] parameters)
+    internal AutoencoderModel(AutoencoderArchitecture architecture, float[] parameters, float[]? errorScales = null)
     {
         _network = new DenseNetwork(architecture);
         _convolutional = AutoencoderTrainer.ConvolutionalNetworkOf(architecture);
@@ -28,7 +28,14 @@ public sealed partial class AutoencoderModel
             throw new ArgumentException($"The network {architecture} has {expected} parameters, not {parameters.Length}.", nameof(parameters));
         }
 
+        if (errorScales != null && (errorScales.Length != architecture.InputSize || architecture.IsVariational))
+        {
+            throw new ArgumentException($"The error scales have {errorScales.Length} values for {architecture}; expected one per input feature, and none for a variational network.", nameof(errorScales));
+        }
+
         _parameters = parameters;
+        _errorScales = errorScales;
+        _errorWeights = WeightsOf(errorScales);
         _packedWeights = _convolutional != null ? [] : _network.Layers.Select(layer => layer.PackWeights(parameters)).ToArray();
         Architecture = architecture;
     }
@@ -54,7 +61,8 @@ public sealed partial class AutoencoderModel
     /// <summary>
     /// Writes each row's anomaly score, the mean squared reconstruction error (higher is more anomalous; for a variational autoencoder, the negative
     /// ELBO with the latent mean as its one sample, see <see cref="ImportanceWeightedScore(FeatureMatrix, int, int)"/> for a sharper estimate), into
-    /// <paramref name="scores"/>, and, unless it is empty, each feature's squared error into <paramref name="featureErrors"/>.
+    /// <paramref name="scores"/>, and, unless it is empty, each feature's squared error into <paramref name="featureErrors"/>. With
+    /// <see cref="ErrorScales"/>, each squared error is first divided by its feature's scale (see <see cref="WithErrorScales(FeatureMatrix)"/>).
     /// A row holding NaN or an infinity scores NaN.
     /// </summary>
     public void Score(ReadOnlySpan<float> inputs, Span<float> scores, Span<float> featureErrors = default) =>
@@ -181,21 +189,37 @@ public sealed partial class AutoencoderModel
 
     private void ScoreChunk(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int rows, Span<float> scores, Span<float> featureErrors)
     {
+        // With error scales, each feature's squared error is divided by its scale (multiplied by the weight 1 / scale) before averaging.
+        Span<float> scratch = _errorWeights != null && featureErrors.IsEmpty ? (InputSize <= 4096 ? stackalloc float[InputSize] : new float[InputSize]) : default;
         for (int r = 0; r < rows; r++)
         {
             ReadOnlySpan<float> xr = x.Slice(r * InputSize, InputSize);
             ReadOnlySpan<float> yr = y.Slice(r * InputSize, InputSize);
-            if (!scores.IsEmpty)
+            if (_errorWeights == null)
             {
-                float distance = TensorPrimitives.Distance(xr, yr);
-                scores[r] = distance * distance / InputSize;
+                if (!scores.IsEmpty)
+                {
+                    float distance = TensorPrimitives.Distance(xr, yr);
+                    scores[r] = distance * distance / InputSize;
+                }
+
+                if (!featureErrors.IsEmpty)
+                {
+                    Span<float> errors = featureErrors.Slice(r * InputSize, InputSize);
+                    TensorPrimitives.Subtract(xr, yr, errors);
+                    TensorPrimitives.Multiply(errors, errors, errors);
+                }
+
+                continue;
             }
 
-            if (!featureErrors.IsEmpty)
+            Span<float> scaled = featureErrors.IsEmpty ? scratch : featureErrors.Slice(r * InputSize, InputSize);
+            TensorPrimitives.Subtract(xr, yr, scaled);
+            TensorPrimitives.Multiply(scaled, scaled, scaled);
+            TensorPrimitives.Multiply(scaled, _errorWeights, scaled);
+            if (!scores.IsEmpty)
             {
-                Span<float> errors = featureErrors.Slice(r * InputSize, InputSize);
-                TensorPrimitives.Subtract(xr, yr, errors);
-                TensorPrimitives.Multiply(errors, errors, errors);
+                scores[r] = TensorPrimitives.Sum(scaled) / InputSize;
             }
         }
     }

@@ -12,12 +12,14 @@ namespace Microsoft.ML.Autoencoders.Models;
 /// Version 2 adds, after the three activations, the family fields: flags (bit 0: variational, bit 1: convolutional) and the winner-take-all k;
 /// a convolutional model then has its layout: channels, height, width, code size, the encoder stages (count, then channels, kernel, stride,
 /// padding, pool each) and the decoder stages (count, then channels, kernel, stride, padding, upsample, transposed each).
-/// A plain autoencoder is still written as version 1, byte for byte as before, so older readers keep reading it.
+/// Version 3 adds, after the parameters, the error scales: their count (the input size) and one positive finite float per feature. It is
+/// written only for a model with error scales; without them a model is written as before (version 1 or 2), so older readers keep reading it.
+/// A plain autoencoder is still written as version 1, byte for byte as before.
 /// </summary>
 internal static class ModelFile
 {
     /// <summary>The format version this library writes, and the newest it reads.</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     private const int HeaderSize = 24;
     private const int DenseAutoencoderKind = 1;
@@ -32,7 +34,7 @@ internal static class ModelFile
         byte[] payload = WritePayload(model);
         Span<byte> header = stackalloc byte[HeaderSize];
         Magic.CopyTo(header);
-        BinaryPrimitives.WriteInt32LittleEndian(header[4..], VersionFor(model.Architecture));
+        BinaryPrimitives.WriteInt32LittleEndian(header[4..], VersionFor(model));
         BinaryPrimitives.WriteInt32LittleEndian(header[8..], DenseAutoencoderKind);
         BinaryPrimitives.WriteInt64LittleEndian(header[12..], payload.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(header[20..], Crc32C(payload));
@@ -72,8 +74,8 @@ internal static class ModelFile
         return ParsePayload(payload, version);
     }
 
-    /// <summary>The oldest format version that can describe <paramref name="architecture"/>.</summary>
-    private static int VersionFor(AutoencoderArchitecture architecture) => architecture.IsPlain ? 1 : 2;
+    /// <summary>The oldest format version that can describe <paramref name="model"/>.</summary>
+    private static int VersionFor(AutoencoderModel model) => model.ErrorScales != null ? 3 : model.Architecture.IsPlain ? 1 : 2;
 
     private static byte[] ReadPayload(Stream stream, long length)
     {
@@ -118,7 +120,8 @@ internal static class ModelFile
             writer.Write((int)a.HiddenActivation);
             writer.Write((int)a.CodeActivation);
             writer.Write((int)a.OutputActivation);
-            if (VersionFor(a) >= 2)
+            int version = VersionFor(model);
+            if (version >= 2)
             {
                 writer.Write((a.IsVariational ? VariationalFlag : 0) | (a.Convolution != null ? ConvolutionalFlag : 0));
                 writer.Write(a.WinnerTakeAllK);
@@ -133,6 +136,15 @@ internal static class ModelFile
             foreach (float value in parameters)
             {
                 writer.Write(value);
+            }
+
+            if (model.ErrorScales is IReadOnlyList<float> scales)
+            {
+                writer.Write(scales.Count);
+                foreach (float value in scales)
+                {
+                    writer.Write(value);
+                }
             }
         }
 
@@ -178,7 +190,7 @@ internal static class ModelFile
                 throw new InvalidDataException($"The model file's convolutional layout {layout} has input size {convolutional.InputSize} and code size {convolutional.CodeSize}; its header fields say {inputSize} and {codeSize} with no dense hidden layers.");
             }
 
-            return ReadParameters(ref reader, convolutional);
+            return ReadParameters(ref reader, convolutional, version);
         }
 
         AutoencoderArchitecture architecture;
@@ -195,10 +207,10 @@ internal static class ModelFile
             throw new InvalidDataException($"The model file describes a network this library cannot build: {e.Message}", e);
         }
 
-        return ReadParameters(ref reader, architecture);
+        return ReadParameters(ref reader, architecture, version);
     }
 
-    private static AutoencoderModel ReadParameters(ref PayloadReader reader, AutoencoderArchitecture architecture)
+    private static AutoencoderModel ReadParameters(ref PayloadReader reader, AutoencoderArchitecture architecture, int version)
     {
         long expected = ParameterCount(architecture);
         int count = reader.ReadInt32("parameter count");
@@ -215,15 +227,36 @@ internal static class ModelFile
             throw new InvalidDataException($"The model file's parameter {nonFinite} is {parameters[nonFinite]}; every parameter must be finite.");
         }
 
+        float[]? scales = version >= 3 ? ReadErrorScales(ref reader, architecture) : null;
         reader.ExpectEnd();
         try
         {
-            return new AutoencoderModel(architecture, parameters);
+            return new AutoencoderModel(architecture, parameters, scales);
         }
         catch (ArgumentException e)
         {
             throw new InvalidDataException($"The model file's network {architecture} cannot be built from its {count} parameters: {e.Message}", e);
         }
+    }
+
+    private static float[] ReadErrorScales(ref PayloadReader reader, AutoencoderArchitecture architecture)
+    {
+        int count = reader.ReadInt32("error scale count");
+        if (count != architecture.InputSize || architecture.IsVariational)
+        {
+            throw new InvalidDataException($"The model file holds {count} error scales for the network {architecture}; expected one per input feature ({architecture.InputSize}), and none for a variational network.");
+        }
+
+        float[] scales = reader.ReadFloats(count, "error scales");
+        for (int j = 0; j < scales.Length; j++)
+        {
+            if (!(scales[j] >= AutoencoderModel.MinErrorScale && float.IsFinite(scales[j])))
+            {
+                throw new InvalidDataException($"The model file's error scale {j} is {scales[j]}; every scale must be finite and at least {AutoencoderModel.MinErrorScale}.");
+            }
+        }
+
+        return scales;
     }
 
     private static void WriteLayout(BinaryWriter writer, ConvolutionalLayout layout)

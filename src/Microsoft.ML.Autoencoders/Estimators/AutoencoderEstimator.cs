@@ -158,9 +158,16 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
             channel.Info(MessageSensitivity.None, result.Message);
         }
 
-        float threshold = LearnThreshold(result.Model, training, stream, validation, seed, cancellationToken);
+        AutoencoderModel model = result.Model;
+        if (_options.ScaleFeatureErrors)
+        {
+            model = training != null ? model.WithErrorScales(training) : model.WithErrorScales(stream!, _options.StreamingBlockRows, cancellationToken);
+            channel.Info(MessageSensitivity.None, $"Feature errors scaled by their training means, from {model.ErrorScales!.Min():G3} to {model.ErrorScales!.Max():G3}.");
+        }
+
+        float threshold = LearnThreshold(model, training, stream, validation, seed, cancellationToken);
         channel.Info(MessageSensitivity.None, $"Anomaly threshold: {threshold:G6}.");
-        return new AutoencoderTransformer(result.Model, threshold, _options.Columns, result.History);
+        return new AutoencoderTransformer(model, threshold, _options.Columns, result.History);
     }
 
     private float LearnThreshold(AutoencoderModel model, FeatureMatrix? training, CursorBlockSource? stream, FeatureMatrix? validation, int seed, CancellationToken cancellationToken)

@@ -40,10 +40,19 @@ public sealed class ModelFileFuzzTests
             Mutations / 2,
             expectedVersion: 2);
 
-    private void Fuzz(AutoencoderArchitecture architecture, int mutations, int expectedVersion)
+    [TestMethod]
+    public void Load_MutatedVersionThreeFiles_OnlyInvalidDataOrIdenticalOutputs() =>
+        Fuzz(new AutoencoderArchitecture(32, [16], 8, null, Activation.Tanh, Activation.Identity, Activation.Identity), Mutations / 2, expectedVersion: 3, errorScales: true);
+
+    private void Fuzz(AutoencoderArchitecture architecture, int mutations, int expectedVersion, bool errorScales = false)
     {
-        AutoencoderModel original = new AutoencoderTrainer(architecture, new TrainingOptions { Epochs = 2, Seed = 1 })
-            .Train(AutoencoderTrainerTests.Gaussian(64, 32, seed: 31)).Model;
+        FeatureMatrix training = AutoencoderTrainerTests.Gaussian(64, 32, seed: 31);
+        AutoencoderModel original = new AutoencoderTrainer(architecture, new TrainingOptions { Epochs = 2, Seed = 1 }).Train(training).Model;
+        if (errorScales)
+        {
+            original = original.WithErrorScales(training);
+        }
+
         using var saved = new MemoryStream();
         original.Save(saved);
         byte[] file = saved.ToArray();
@@ -51,6 +60,7 @@ public sealed class ModelFileFuzzTests
         FeatureMatrix probe = AutoencoderTrainerTests.Gaussian(20, 32, seed: 32);
         float[] expectedReconstruction = original.Reconstruct(probe).Values.ToArray();
         float[] expectedCodes = original.Encode(probe).Values.ToArray();
+        float[] expectedScores = original.Score(probe);
 
         // Warm up the load path so that the JIT's own allocations are not charged to the first mutation.
         for (int i = 0; i < 20; i++)
@@ -106,6 +116,7 @@ public sealed class ModelFileFuzzTests
                 // A structural edit re-signed with a valid checksum is a different, well-formed model: it must at least be usable.
                 resignedLoaded++;
                 loaded.Reconstruct(new FeatureMatrix(new float[loaded.InputSize * 2], loaded.InputSize));
+                loaded.Score(new FeatureMatrix(new float[loaded.InputSize * 2], loaded.InputSize));
                 continue;
             }
 
@@ -113,6 +124,7 @@ public sealed class ModelFileFuzzTests
             Assert.AreEqual(original.Architecture.ToString(), loaded.Architecture.ToString(), $"mutation {m} ({kind})");
             CollectionAssert.AreEqual(expectedReconstruction, loaded.Reconstruct(probe).Values.ToArray(), $"mutation {m} ({kind}) changed the outputs silently");
             CollectionAssert.AreEqual(expectedCodes, loaded.Encode(probe).Values.ToArray(), $"mutation {m} ({kind}) changed the codes silently");
+            CollectionAssert.AreEqual(expectedScores, loaded.Score(probe), $"mutation {m} ({kind}) changed the scores silently");
             identical++;
         }
 
