@@ -135,8 +135,13 @@ public sealed class FamilyLearningTests
         (double sampleMean, double sampleVariance) = Moments(samples.Values);
         Console.WriteLine($"pixel mean {dataMean:F4} data, {sampleMean:F4} prior samples; variance {dataVariance:F4} data, {sampleVariance:F4} prior samples");
         Assert.AreEqual(dataMean, sampleMean, 0.15 * dataMean);
-        // The decoder outputs each pixel's expected value, which is smoother than real pixels: its variance is lower, within a factor of two.
+        // The decoder outputs each pixel's expected value p, which is smoother than real pixels: by the law of total variance its variance misses
+        // E[Var(x | z)], so it is lower (within a factor of two). Drawing Bernoulli pixels from p instead overstates the variance of grey pixels,
+        // E[p] (1 - E[p]). The data's variance must lie between the two.
         Assert.AreEqual(dataVariance, sampleVariance, 0.5 * dataVariance);
+        double bernoulliVariance = sampleMean * (1 - sampleMean);
+        Console.WriteLine($"Bernoulli draws from the prior samples: variance {bernoulliVariance:F4}");
+        Assert.IsTrue(sampleVariance < dataVariance && dataVariance < bernoulliVariance, "the data's variance lies between the decoded means' and the Bernoulli draws'");
 
         float[] elbo = result.Model.Score(test);
         float[] iwae = result.Model.ImportanceWeightedScore(test, samples: 16, seed: 2);
