@@ -1,4 +1,5 @@
 using Microsoft.ML.Autoencoders.Devices;
+using Microsoft.ML.Autoencoders.Numerics;
 using Microsoft.ML.Autoencoders.Training;
 
 namespace Microsoft.ML.Autoencoders;
@@ -44,12 +45,8 @@ public sealed class TorchSharpBackend : TrainingBackend
         FeatureMatrix training,
         FeatureMatrix? validation = null,
         IProgress<EpochReport>? progress = null,
-        CancellationToken cancellationToken = default)
-    {
-        var trainer = new AutoencoderTrainer(architecture, options);
-        TorchDevice device = ResolvedDevice;
-        return trainer.Train(training, validation, progress, cancellationToken, (parameters, first, _) => new TorchTrainingSession(architecture, options, device, parameters, first));
-    }
+        CancellationToken cancellationToken = default) =>
+        new AutoencoderTrainer(architecture, options).Train(training, validation, progress, cancellationToken, Sessions(architecture, options));
 
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">libtorch cannot be loaded (naming the package to add), or CUDA is asked for and TorchSharp reports no device.</exception>
@@ -59,11 +56,14 @@ public sealed class TorchSharpBackend : TrainingBackend
         IRowBlockSource training,
         FeatureMatrix? validation = null,
         IProgress<EpochReport>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        new AutoencoderTrainer(architecture, options).Train(training, validation, progress, cancellationToken, Sessions(architecture, options));
+
+    /// <summary>Makes each run's session on the resolved device, from the engine's initial parameters and first block of rows.</summary>
+    private Func<float[], FeatureMatrix, SeededRandom, ITrainingSession> Sessions(AutoencoderArchitecture architecture, TrainingOptions options)
     {
-        var trainer = new AutoencoderTrainer(architecture, options);
         TorchDevice device = ResolvedDevice;
-        return trainer.Train(training, validation, progress, cancellationToken, (parameters, first, _) => new TorchTrainingSession(architecture, options, device, parameters, first));
+        return (parameters, first, _) => new TorchTrainingSession(architecture, options, device, parameters, first);
     }
 
     /// <inheritdoc/>

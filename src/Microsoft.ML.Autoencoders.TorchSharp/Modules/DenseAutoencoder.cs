@@ -26,12 +26,8 @@ internal sealed class DenseAutoencoder : AutoencoderModule
         _options = options;
         var network = new DenseNetwork(architecture);
         _codeLayer = network.CodeLayer;
-        layers = new ModuleList<Linear>(network.Layers.Select(l => Linear(l.InputSize, l.OutputSize)).ToArray());
-        _mappings = network.Layers.SelectMany((l, i) => new[]
-        {
-            new ParameterMapping(layers[i].weight!, l.WeightOffset, [l.InputSize, l.OutputSize], [1, 0]),
-            ParameterMapping.Same(layers[i].bias!, l.BiasOffset),
-        }).ToArray();
+        (Linear[] all, _mappings) = ParameterMapping.DenseLayers(network);
+        layers = new ModuleList<Linear>(all);
         RegisterComponents();
     }
 

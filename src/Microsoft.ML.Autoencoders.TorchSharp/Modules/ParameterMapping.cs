@@ -15,6 +15,21 @@ internal sealed record ParameterMapping(Parameter Parameter, int Offset, long[] 
     public static ParameterMapping Same(Parameter parameter, int offset) =>
         new(parameter, offset, [parameter.numel()], [0]);
 
+    /// <summary>
+    /// One TorchSharp linear layer per dense layer of <paramref name="network"/>, and the mappings of their weights (inputs x outputs in the
+    /// engine, outputs x inputs in TorchSharp) and biases.
+    /// </summary>
+    public static (TorchSharp.Modules.Linear[] Layers, ParameterMapping[] Mappings) DenseLayers(Networks.DenseNetwork network)
+    {
+        TorchSharp.Modules.Linear[] layers = network.Layers.Select(l => nn.Linear(l.InputSize, l.OutputSize)).ToArray();
+        ParameterMapping[] mappings = network.Layers.SelectMany((l, i) => new[]
+        {
+            new ParameterMapping(layers[i].weight!, l.WeightOffset, [l.InputSize, l.OutputSize], [1, 0]),
+            Same(layers[i].bias!, l.BiasOffset),
+        }).ToArray();
+        return (layers, mappings);
+    }
+
     /// <summary>Copies this parameter's engine values from <paramref name="parameters"/> into the TorchSharp tensor.</summary>
     public void Import(float[] parameters)
     {

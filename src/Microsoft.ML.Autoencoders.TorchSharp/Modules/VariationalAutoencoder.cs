@@ -29,15 +29,9 @@ internal sealed class VariationalAutoencoder : AutoencoderModule
         _architecture = architecture;
         _options = options;
         _bernoulli = architecture.OutputActivation == Activation.Sigmoid;
-        var network = new DenseNetwork(architecture);
-        Linear[] all = network.Layers.Select(l => Linear(l.InputSize, l.OutputSize)).ToArray();
+        (Linear[] all, _mappings) = ParameterMapping.DenseLayers(new DenseNetwork(architecture));
         encoder = new ModuleList<Linear>(all[..architecture.EncoderLayerCount]);
         decoder = new ModuleList<Linear>(all[architecture.EncoderLayerCount..]);
-        _mappings = network.Layers.SelectMany((l, i) => new[]
-        {
-            new ParameterMapping(all[i].weight!, l.WeightOffset, [l.InputSize, l.OutputSize], [1, 0]),
-            ParameterMapping.Same(all[i].bias!, l.BiasOffset),
-        }).ToArray();
         RegisterComponents();
     }
 
