@@ -13,7 +13,6 @@ internal sealed class ConvolutionalTrainingPass : ITrainingPass
     private readonly InputCorruption? _corruption;
     private readonly float[][] _outputs;
     private readonly LayerScratch[] _scratch;
-    private readonly float[] _noisy;
     private readonly float[] _gradient;
     private readonly float[] _spare;
 
@@ -21,10 +20,9 @@ internal sealed class ConvolutionalTrainingPass : ITrainingPass
     {
         _network = network;
         _random = random;
-        _corruption = options.Noise == NoiseKind.None ? null : new InputCorruption(options.Noise, options.NoiseLevel, training);
+        _corruption = options.Noise == NoiseKind.None ? null : new InputCorruption(options.Noise, options.NoiseLevel, training, maxRows);
         _outputs = network.Layers.Select(l => new float[maxRows * l.OutputSize]).ToArray();
         _scratch = network.CreateScratch(maxRows);
-        _noisy = new float[_corruption == null ? 0 : maxRows * network.Layers[0].InputSize];
         _gradient = new float[maxRows * network.MaxWidth];
         _spare = new float[maxRows * network.MaxWidth];
     }
@@ -33,12 +31,7 @@ internal sealed class ConvolutionalTrainingPass : ITrainingPass
 
     public double Step(ReadOnlySpan<float> parameters, ReadOnlySpan<float> clean, int rows, Span<float> gradients)
     {
-        ReadOnlySpan<float> input = clean;
-        if (_corruption != null)
-        {
-            _corruption.Apply(clean, _noisy, _random);
-            input = _noisy.AsSpan(0, clean.Length);
-        }
+        ReadOnlySpan<float> input = _corruption == null ? clean : _corruption.Apply(clean, _random);
 
         ReadOnlySpan<float> reconstruction = _network.Forward(parameters, input, rows, _outputs, _scratch, 0, _network.Layers.Count);
         Span<float> gradient = _gradient;

@@ -19,7 +19,8 @@ internal sealed class EngineTrainingSession : ITrainingSession
     private readonly float[] _parameters;
     private readonly float[] _gradients;
     private readonly IParameterUpdater _updater;
-    private readonly NetworkWorkspace _workspace;
+    private readonly int _maxRows;
+    private readonly NetworkWorkspace? _workspace;
     private readonly float[] _batch;
     private readonly bool _usesLogits;
     private readonly ITrainingPass? _pass;
@@ -46,12 +47,15 @@ internal sealed class EngineTrainingSession : ITrainingSession
         };
         _usesLogits = LossKernels.UsesLogits(options.Loss);
         int maxRows = Math.Min(options.BatchSize, training.RowCount);
-        _workspace = new NetworkWorkspace(network, maxRows, keepLogits: _usesLogits, forTraining: true);
+        _maxRows = maxRows;
         _batch = new float[maxRows * architecture.InputSize];
         _pass = architecture.ConvolutionalNetwork is ConvolutionalNetwork convolutional ? new ConvolutionalTrainingPass(convolutional, options, training, random, maxRows)
             : architecture.IsVariational ? new VariationalTrainingPass(network, options, training, random, maxRows)
             : options.NeedsExtendedStep || architecture.WinnerTakeAllK > 0 ? new RegularizedTrainingPass(network, options, training, random, maxRows)
             : null;
+
+        // The plain step's buffers; a family pass keeps its own.
+        _workspace = _pass == null ? new NetworkWorkspace(network, maxRows, keepLogits: _usesLogits, forTraining: true) : null;
     }
 
     public void UseBlock(FeatureMatrix block) => _block = block;
@@ -73,19 +77,20 @@ internal sealed class EngineTrainingSession : ITrainingSession
         }
         else
         {
+            NetworkWorkspace workspace = _workspace!;
             int last = _network.Layers.Count - 1;
-            _network.Forward(_parameters, batch, rows.Length, _workspace, _network.Layers.Count);
+            _network.Forward(_parameters, batch, rows.Length, workspace, _network.Layers.Count);
             float count = batch.Length;
             loss = LossKernels.Compute(
                 _options.Loss,
-                _workspace.Outputs[last][..batch.Length],
-                _usesLogits ? _workspace.PreActivations[last][..batch.Length] : default,
+                workspace.Outputs[last][..batch.Length],
+                _usesLogits ? workspace.PreActivations[last][..batch.Length] : default,
                 batch,
-                _workspace.OutputGradient,
+                workspace.OutputGradient,
                 count) / count;
             if (double.IsFinite(loss))
             {
-                _network.Backward(_parameters, batch, rows.Length, _workspace, _usesLogits, _gradients);
+                _network.Backward(_parameters, batch, rows.Length, workspace, _usesLogits, _gradients);
             }
         }
 
@@ -98,9 +103,9 @@ internal sealed class EngineTrainingSession : ITrainingSession
         int total = rows?.Length ?? data.RowCount;
         int last = _network.Layers.Count - 1;
         double sum = 0;
-        for (int start = 0; start < total; start += _workspace.MaxRows)
+        for (int start = 0; start < total; start += _maxRows)
         {
-            int count = Math.Min(_workspace.MaxRows, total - start);
+            int count = Math.Min(_maxRows, total - start);
             Span<float> batch = _batch.AsSpan(0, count * features);
             if (rows == null)
             {
@@ -120,11 +125,12 @@ internal sealed class EngineTrainingSession : ITrainingSession
                 continue;
             }
 
-            _network.Forward(_parameters, batch, count, _workspace, _network.Layers.Count);
+            NetworkWorkspace workspace = _workspace!;
+            _network.Forward(_parameters, batch, count, workspace, _network.Layers.Count);
             sum += LossKernels.Sum(
                 _options.Loss,
-                _workspace.Outputs[last][..batch.Length],
-                _usesLogits ? _workspace.PreActivations[last][..batch.Length] : default,
+                workspace.Outputs[last][..batch.Length],
+                _usesLogits ? workspace.PreActivations[last][..batch.Length] : default,
                 batch);
         }
 

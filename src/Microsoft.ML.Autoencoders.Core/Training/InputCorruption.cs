@@ -10,13 +10,18 @@ internal sealed class InputCorruption
     private readonly float _level;
     private readonly float[] _minimum;
     private readonly float[] _maximum;
+    private readonly float[] _noisy;
 
-    /// <summary>Prepares <paramref name="kind"/> noise of strength <paramref name="level"/>; salt-and-pepper takes each feature's extremes from <paramref name="training"/>.</summary>
-    public InputCorruption(NoiseKind kind, float level, FeatureMatrix training)
+    /// <summary>
+    /// Prepares <paramref name="kind"/> noise of strength <paramref name="level"/> for batches of up to <paramref name="maxRows"/> rows;
+    /// salt-and-pepper takes each feature's extremes from <paramref name="training"/>.
+    /// </summary>
+    public InputCorruption(NoiseKind kind, float level, FeatureMatrix training, int maxRows)
     {
         _kind = kind;
         _level = level;
         int features = training.ColumnCount;
+        _noisy = new float[maxRows * features];
         _minimum = new float[kind == NoiseKind.SaltAndPepper ? features : 0];
         _maximum = new float[_minimum.Length];
         if (kind == NoiseKind.SaltAndPepper)
@@ -31,11 +36,11 @@ internal sealed class InputCorruption
         }
     }
 
-    /// <summary>Writes a corrupted copy of <paramref name="clean"/> (rows of features) into <paramref name="noisy"/>.</summary>
+    /// <summary>A corrupted copy of <paramref name="clean"/> (rows of features), in a buffer the next call overwrites.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Apply(ReadOnlySpan<float> clean, Span<float> noisy, SeededRandom random)
+    public ReadOnlySpan<float> Apply(ReadOnlySpan<float> clean, SeededRandom random)
     {
-        noisy = noisy[..clean.Length];
+        Span<float> noisy = _noisy.AsSpan(0, clean.Length);
         switch (_kind)
         {
             case NoiseKind.Gaussian:
@@ -65,5 +70,7 @@ internal sealed class InputCorruption
                 clean.CopyTo(noisy);
                 break;
         }
+
+        return noisy;
     }
 }

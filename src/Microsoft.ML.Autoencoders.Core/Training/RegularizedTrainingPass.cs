@@ -21,14 +21,10 @@ internal sealed class RegularizedTrainingPass : ITrainingPass
     private readonly bool _usesLogits;
     private readonly int _codeLayer;
     private readonly int _winners;
-    private readonly float[][] _outputs;
-    private readonly float[]?[] _preActivations;
+    private readonly NetworkWorkspace _workspace;
     private readonly float[]?[] _dropped;
     private readonly float[]?[] _dropMasks;
     private readonly float[] _codeMask;
-    private readonly float[] _noisy;
-    private readonly float[] _gradient;
-    private readonly float[] _spare;
     private readonly float[] _scratchA;
     private readonly float[] _scratchB;
     private readonly float[] _scratchC;
@@ -41,30 +37,22 @@ internal sealed class RegularizedTrainingPass : ITrainingPass
         _usesLogits = LossKernels.UsesLogits(options.Loss);
         _codeLayer = network.CodeLayer;
         _winners = network.Architecture.WinnerTakeAllK;
-        _corruption = options.Noise == NoiseKind.None ? null : new InputCorruption(options.Noise, options.NoiseLevel, training);
+        _corruption = options.Noise == NoiseKind.None ? null : new InputCorruption(options.Noise, options.NoiseLevel, training, maxRows);
+        _workspace = new NetworkWorkspace(network, maxRows, keepLogits: _usesLogits, forTraining: true);
         int count = network.Layers.Count;
-        _outputs = new float[count][];
-        _preActivations = new float[count][];
         _dropped = new float[count][];
         _dropMasks = new float[count][];
         for (int i = 0; i < count; i++)
         {
-            DenseLayer layer = network.Layers[i];
-            int size = maxRows * layer.OutputSize;
-            _outputs[i] = new float[size];
-            bool keep = ActivationKernels.NeedsInput(layer.Activation) || _usesLogits && i == count - 1;
-            _preActivations[i] = keep ? new float[size] : null;
             if (options.DropoutRate > 0f && IsHidden(i))
             {
+                int size = maxRows * network.Layers[i].OutputSize;
                 _dropped[i] = new float[size];
                 _dropMasks[i] = new float[size];
             }
         }
 
         _codeMask = new float[maxRows * network.Layers[_codeLayer].OutputSize];
-        _noisy = new float[_corruption == null ? 0 : maxRows * network.Architecture.InputSize];
-        _gradient = new float[maxRows * network.MaxWidth];
-        _spare = new float[maxRows * network.MaxWidth];
         _scratchA = new float[Math.Max(network.MaxWidth, maxRows)];
         _scratchB = new float[network.MaxWidth];
         _scratchC = new float[network.MaxWidth];
@@ -77,21 +65,16 @@ internal sealed class RegularizedTrainingPass : ITrainingPass
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Step(ReadOnlySpan<float> parameters, ReadOnlySpan<float> clean, int rows, Span<float> gradients)
     {
-        ReadOnlySpan<float> input = clean;
-        if (_corruption != null)
-        {
-            _corruption.Apply(clean, _noisy, _random);
-            input = _noisy.AsSpan(0, clean.Length);
-        }
+        ReadOnlySpan<float> input = _corruption == null ? clean : _corruption.Apply(clean, _random);
 
         Forward(parameters, input, rows, training: true);
         int last = _network.Layers.Count - 1;
         float count = clean.Length;
-        Span<float> gradient = _gradient;
+        Span<float> gradient = _workspace.OutputGradient;
         double loss = LossKernels.Compute(
-            _options.Loss, _outputs[last].AsSpan(0, clean.Length), _usesLogits ? _preActivations[last].AsSpan(0, clean.Length) : default, clean, gradient, count) / count;
+            _options.Loss, _workspace.Outputs[last][..clean.Length], _usesLogits ? _workspace.PreActivations[last][..clean.Length] : default, clean, gradient, count) / count;
 
-        Span<float> spare = _spare;
+        Span<float> spare = _workspace.SpareGradient;
         for (int i = last; i >= 0; i--)
         {
             DenseLayer layer = _network.Layers[i];
@@ -99,7 +82,7 @@ internal sealed class RegularizedTrainingPass : ITrainingPass
             Span<float> delta = gradient[..size];
             if (i == _codeLayer)
             {
-                loss += CodePenaltiesAndMask(_outputs[i].AsSpan(0, size), rows, layer.OutputSize, delta);
+                loss += CodePenaltiesAndMask(_workspace.Outputs[i][..size], rows, layer.OutputSize, delta);
             }
 
             if (_dropMasks[i] is float[] dropMask)
@@ -111,15 +94,15 @@ internal sealed class RegularizedTrainingPass : ITrainingPass
             bool contractive = _options.ContractivePenalty > 0f && i <= _codeLayer;
             if (contractive && !isPreActivation)
             {
-                ActivationKernels.Backward(layer.Activation, _outputs[i].AsSpan(0, size), _preActivations[i] is float[] z ? z.AsSpan(0, size) : default, delta);
+                ActivationKernels.Backward(layer.Activation, _workspace.Outputs[i][..size], _workspace.PreActivations[i].IsEmpty ? default : _workspace.PreActivations[i][..size], delta);
                 isPreActivation = true;
                 loss += ContractivePenalty.Compute(
-                    layer.Activation, layer.Weights(parameters), layer.InputSize, layer.OutputSize, _outputs[i].AsSpan(0, size), rows,
+                    layer.Activation, layer.Weights(parameters), layer.InputSize, layer.OutputSize, _workspace.Outputs[i][..size], rows,
                     _options.ContractivePenalty, delta, _scratchA, _scratchB);
             }
 
             ReadOnlySpan<float> layerInput = i == 0 ? input : LayerOutput(i - 1, rows);
-            layer.Backward(parameters, layerInput, _outputs[i], _preActivations[i], rows, gradient, isPreActivation, gradients, i == 0 ? default : spare);
+            layer.Backward(parameters, layerInput, _workspace.Outputs[i], _workspace.PreActivations[i], rows, gradient, isPreActivation, gradients, i == 0 ? default : spare);
             if (contractive)
             {
                 ContractivePenalty.AddWeightGradient(
@@ -138,13 +121,13 @@ internal sealed class RegularizedTrainingPass : ITrainingPass
     {
         Forward(parameters, clean, rows, training: false);
         int last = _network.Layers.Count - 1;
-        return LossKernels.Sum(_options.Loss, _outputs[last].AsSpan(0, clean.Length), _usesLogits ? _preActivations[last].AsSpan(0, clean.Length) : default, clean);
+        return LossKernels.Sum(_options.Loss, _workspace.Outputs[last][..clean.Length], _usesLogits ? _workspace.PreActivations[last][..clean.Length] : default, clean);
     }
 
     private bool IsHidden(int layer) => layer != _codeLayer && layer != _network.Layers.Count - 1;
 
     private ReadOnlySpan<float> LayerOutput(int layer, int rows) =>
-        (_dropMasks[layer] != null ? _dropped[layer]! : _outputs[layer]).AsSpan(0, rows * _network.Layers[layer].OutputSize);
+        _dropMasks[layer] != null ? _dropped[layer].AsSpan(0, rows * _network.Layers[layer].OutputSize) : _workspace.Outputs[layer][..(rows * _network.Layers[layer].OutputSize)];
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, int rows, bool training)
@@ -154,8 +137,8 @@ internal sealed class RegularizedTrainingPass : ITrainingPass
         {
             DenseLayer layer = _network.Layers[i];
             int size = rows * layer.OutputSize;
-            Span<float> output = _outputs[i].AsSpan(0, size);
-            layer.Forward(parameters, x, rows, output, _preActivations[i]);
+            Span<float> output = _workspace.Outputs[i][..size];
+            layer.Forward(parameters, x, rows, output, _workspace.PreActivations[i]);
             x = output;
             if (i == _codeLayer && UsesCodeMask)
             {

@@ -22,13 +22,8 @@ internal sealed class VariationalTrainingPass : ITrainingPass
     private readonly bool _bernoulli;
     private readonly int _codeLayer;
     private readonly int _latent;
-    private readonly float[][] _outputs;
-    private readonly float[]?[] _preActivations;
+    private readonly NetworkWorkspace _workspace;
     private readonly float[] _noise;
-    private readonly float[] _sample;
-    private readonly float[] _noisy;
-    private readonly float[] _gradient;
-    private readonly float[] _spare;
 
     public VariationalTrainingPass(DenseNetwork network, TrainingOptions options, FeatureMatrix training, SeededRandom random, int maxRows)
     {
@@ -38,23 +33,10 @@ internal sealed class VariationalTrainingPass : ITrainingPass
         _bernoulli = ReconstructionLikelihood.IsBernoulli(network.Architecture);
         _codeLayer = network.CodeLayer;
         _latent = network.Architecture.CodeSize;
-        _corruption = options.Noise == NoiseKind.None ? null : new InputCorruption(options.Noise, options.NoiseLevel, training);
-        int count = network.Layers.Count;
-        _outputs = new float[count][];
-        _preActivations = new float[count][];
-        for (int i = 0; i < count; i++)
-        {
-            DenseLayer layer = network.Layers[i];
-            _outputs[i] = new float[maxRows * layer.OutputSize];
-            bool keep = ActivationKernels.NeedsInput(layer.Activation) || _bernoulli && i == count - 1;
-            _preActivations[i] = keep ? new float[maxRows * layer.OutputSize] : null;
-        }
-
+        _corruption = options.Noise == NoiseKind.None ? null : new InputCorruption(options.Noise, options.NoiseLevel, training, maxRows);
+        // The workspace's latent buffer holds the reparameterised samples z.
+        _workspace = new NetworkWorkspace(network, maxRows, keepLogits: _bernoulli, forTraining: true);
         _noise = new float[maxRows * _latent];
-        _sample = new float[maxRows * _latent];
-        _noisy = new float[_corruption == null ? 0 : maxRows * network.Architecture.InputSize];
-        _gradient = new float[maxRows * network.MaxWidth];
-        _spare = new float[maxRows * network.MaxWidth];
     }
 
     public int TermsPerRow => 1;
@@ -62,12 +44,7 @@ internal sealed class VariationalTrainingPass : ITrainingPass
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Step(ReadOnlySpan<float> parameters, ReadOnlySpan<float> clean, int rows, Span<float> gradients)
     {
-        ReadOnlySpan<float> input = clean;
-        if (_corruption != null)
-        {
-            _corruption.Apply(clean, _noisy, _random);
-            input = _noisy.AsSpan(0, clean.Length);
-        }
+        ReadOnlySpan<float> input = _corruption == null ? clean : _corruption.Apply(clean, _random);
 
         Span<float> eps = _noise.AsSpan(0, rows * _latent);
         for (int i = 0; i < eps.Length; i++)
@@ -75,7 +52,7 @@ internal sealed class VariationalTrainingPass : ITrainingPass
             eps[i] = _random.NextGaussian();
         }
 
-        double loss = Loss(parameters, input, clean, rows, eps, _gradient) / rows;
+        double loss = Loss(parameters, input, clean, rows, eps, _workspace.OutputGradient) / rows;
         Backward(parameters, input, rows, eps, gradients);
         return loss;
     }
@@ -90,12 +67,12 @@ internal sealed class VariationalTrainingPass : ITrainingPass
         ReadOnlySpan<float> x = input;
         for (int i = 0; i <= _codeLayer; i++)
         {
-            _network.Layers[i].Forward(parameters, x, rows, _outputs[i], _preActivations[i]);
-            x = _outputs[i];
+            _network.Layers[i].Forward(parameters, x, rows, _workspace.Outputs[i], _workspace.PreActivations[i]);
+            x = _workspace.Outputs[i];
         }
 
-        Span<float> head = _outputs[_codeLayer].AsSpan(0, rows * 2 * _latent);
-        Span<float> z = _sample.AsSpan(0, rows * _latent);
+        Span<float> head = _workspace.Outputs[_codeLayer][..(rows * 2 * _latent)];
+        Span<float> z = _workspace.Latent.AsSpan(0, rows * _latent);
         for (int r = 0; r < rows; r++)
         {
             for (int j = 0; j < _latent; j++)
@@ -110,8 +87,8 @@ internal sealed class VariationalTrainingPass : ITrainingPass
         int last = _network.Layers.Count - 1;
         for (int i = _codeLayer + 1; i <= last; i++)
         {
-            _network.Layers[i].Forward(parameters, x, rows, _outputs[i], _preActivations[i]);
-            x = _outputs[i];
+            _network.Layers[i].Forward(parameters, x, rows, _workspace.Outputs[i], _workspace.PreActivations[i]);
+            x = _workspace.Outputs[i];
         }
 
         double kl = 0;
@@ -121,27 +98,27 @@ internal sealed class VariationalTrainingPass : ITrainingPass
         }
 
         double reconstruction = ReconstructionLikelihood.Compute(
-            _bernoulli, _outputs[last].AsSpan(0, clean.Length), _bernoulli ? _preActivations[last].AsSpan(0, clean.Length) : default, clean, rows, outputGradient);
+            _bernoulli, _workspace.Outputs[last][..clean.Length], _bernoulli ? _workspace.PreActivations[last][..clean.Length] : default, clean, rows, outputGradient);
         return reconstruction + _options.KlWeight * kl;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, int rows, ReadOnlySpan<float> eps, Span<float> gradients)
     {
-        Span<float> gradient = _gradient;
-        Span<float> spare = _spare;
+        Span<float> gradient = _workspace.OutputGradient;
+        Span<float> spare = _workspace.SpareGradient;
         int last = _network.Layers.Count - 1;
         for (int i = last; i > _codeLayer; i--)
         {
-            ReadOnlySpan<float> layerInput = i == _codeLayer + 1 ? _sample.AsSpan(0, rows * _latent) : _outputs[i - 1];
-            _network.Layers[i].Backward(parameters, layerInput, _outputs[i], _preActivations[i], rows, gradient, i == last && _bernoulli, gradients, spare);
+            ReadOnlySpan<float> layerInput = i == _codeLayer + 1 ? _workspace.Latent.AsSpan(0, rows * _latent) : _workspace.Outputs[i - 1];
+            _network.Layers[i].Backward(parameters, layerInput, _workspace.Outputs[i], _workspace.PreActivations[i], rows, gradient, i == last && _bernoulli, gradients, spare);
             Span<float> swap = gradient;
             gradient = spare;
             spare = swap;
         }
 
         // gradient holds d loss / d z (rows x latent); build d loss / d head (rows x 2 latent) in spare.
-        ReadOnlySpan<float> head = _outputs[_codeLayer].AsSpan(0, rows * 2 * _latent);
+        ReadOnlySpan<float> head = _workspace.Outputs[_codeLayer][..(rows * 2 * _latent)];
         Span<float> headGradient = spare[..(rows * 2 * _latent)];
         for (int r = 0; r < rows; r++)
         {
@@ -161,8 +138,8 @@ internal sealed class VariationalTrainingPass : ITrainingPass
         spare = decoded;
         for (int i = _codeLayer; i >= 0; i--)
         {
-            ReadOnlySpan<float> layerInput = i == 0 ? input : _outputs[i - 1];
-            _network.Layers[i].Backward(parameters, layerInput, _outputs[i], _preActivations[i], rows, gradient, false, gradients, i == 0 ? default : spare);
+            ReadOnlySpan<float> layerInput = i == 0 ? input : _workspace.Outputs[i - 1];
+            _network.Layers[i].Backward(parameters, layerInput, _workspace.Outputs[i], _workspace.PreActivations[i], rows, gradient, false, gradients, i == 0 ? default : spare);
             Span<float> swap = gradient;
             gradient = spare;
             spare = swap;

@@ -38,13 +38,11 @@ public sealed class FamilyDeterminismTests
     public void Apply_TwoBatchesFromOneGenerator_DrawFreshNoiseOfTheRequestedStrength(NoiseKind kind, float level)
     {
         FeatureMatrix data = AutoencoderTrainerTests.Gaussian(200, 50, seed: 2);
-        var corruption = new InputCorruption(kind, level, data);
+        var corruption = new InputCorruption(kind, level, data, data.RowCount);
         var random = new SeededRandom(3);
-        var first = new float[data.Values.Length];
-        var second = new float[data.Values.Length];
 
-        corruption.Apply(data.Values, first, random);
-        corruption.Apply(data.Values, second, random);
+        float[] first = corruption.Apply(data.Values, random).ToArray();
+        float[] second = corruption.Apply(data.Values, random).ToArray();
 
         CollectionAssert.AreNotEqual(first, second);
         int changed = 0;
