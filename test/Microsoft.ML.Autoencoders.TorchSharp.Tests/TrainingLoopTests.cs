@@ -64,10 +64,13 @@ public sealed class TrainingLoopTests
         var options = new TrainingOptions { Epochs = 4, StreamingBlockRows = 300, Noise = NoiseKind.SaltAndPepper };
 
         TrainingResult result = Backend.Train(Small, options, source);
+        TrainingResult engine = TrainingBackend.Engine.Train(Small, options, new Blocks(images));
 
         Assert.AreEqual(1 + 4, source.Passes, "one look at the first block, then one pass per epoch");
         Assert.IsLessThan(0.6 * result.History[0].TrainingLoss, result.History[^1].TrainingLoss);
-        Assert.IsLessThan(result.History[^1].TrainingLoss, result.Model.Score(images).Average(), "the clean rows reconstruct better than the noisy ones trained on");
+        double score = result.Model.Score(images).Average(), engineScore = engine.Model.Score(images).Average();
+        Console.WriteLine($"streamed: TorchSharp scores the training rows {score:G4}, the engine {engineScore:G4}");
+        Assert.AreEqual(engineScore, score, 0.05 * engineScore, "streamed training learns as the engine's does");
     }
 
     [TestMethod]
