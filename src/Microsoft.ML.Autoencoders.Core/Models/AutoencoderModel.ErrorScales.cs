@@ -54,7 +54,6 @@ public sealed partial class AutoencoderModel
 
         var sums = new double[InputSize];
         var reconstructions = new float[ChunkRows * InputSize];
-        var chunkSums = new float[InputSize];
         long rows = 0;
         foreach (FeatureMatrix block in blocks)
         {
@@ -76,16 +75,13 @@ public sealed partial class AutoencoderModel
                 Reconstruct(x, errors);
                 TensorPrimitives.Subtract(x, errors, errors);
                 TensorPrimitives.Multiply(errors, errors, errors);
-                // Each chunk's column sums in single precision (at most ChunkRows terms), accumulated across chunks in double.
-                Array.Clear(chunkSums);
                 for (int r = 0; r < count; r++)
                 {
-                    TensorPrimitives.Add(chunkSums, errors.Slice(r * InputSize, InputSize), chunkSums);
-                }
-
-                for (int j = 0; j < InputSize; j++)
-                {
-                    sums[j] += chunkSums[j];
+                    ReadOnlySpan<float> e = errors.Slice(r * InputSize, InputSize);
+                    for (int j = 0; j < InputSize; j++)
+                    {
+                        sums[j] += e[j];
+                    }
                 }
             }
 
