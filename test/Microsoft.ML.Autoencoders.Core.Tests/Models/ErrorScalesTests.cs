@@ -82,11 +82,16 @@ public sealed class ErrorScalesTests
         values[5 * 12 + 2] = float.NaN;
         var variational = new AutoencoderTrainer(new AutoencoderArchitecture(12, [8], 2) { IsVariational = true }, new TrainingOptions { Epochs = 1 }).Train(Training).Model;
 
+        float[] huge = Training.Values.ToArray();
+        huge[7 * 12 + 4] = 1e30f;
+
         var bad = Assert.ThrowsExactly<ArgumentException>(() => Plain.WithErrorScales(new FeatureMatrix(values, 12)));
+        var tooLarge = Assert.ThrowsExactly<ArgumentException>(() => Plain.WithErrorScales(new FeatureMatrix(huge, 12)));
         Assert.ThrowsExactly<ArgumentException>(() => Plain.WithErrorScales(new FeatureMatrix(new float[10], 5)));
         var vae = Assert.ThrowsExactly<InvalidOperationException>(() => variational.WithErrorScales(Training));
 
         StringAssert.Contains(bad.Message, "Row 5, feature 2");
+        StringAssert.Contains(tooLarge.Message, "Row 7, feature 4");
         StringAssert.Contains(vae.Message, "ELBO");
     }
 
