@@ -21,7 +21,7 @@ public sealed partial class AutoencoderModel
     internal AutoencoderModel(AutoencoderArchitecture architecture, float[] parameters, float[]? errorScales = null)
     {
         _network = new DenseNetwork(architecture);
-        _convolutional = AutoencoderTrainer.ConvolutionalNetworkOf(architecture);
+        _convolutional = architecture.ConvolutionalNetwork;
         int expected = _convolutional?.ParameterCount ?? _network.ParameterCount;
         if (parameters.Length != expected)
         {

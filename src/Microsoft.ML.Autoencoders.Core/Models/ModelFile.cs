@@ -327,7 +327,7 @@ internal static class ModelFile
 
     private static long ParameterCount(AutoencoderArchitecture architecture)
     {
-        if (AutoencoderTrainer.ConvolutionalNetworkOf(architecture) is Networks.ConvolutionalNetwork convolutional)
+        if (architecture.ConvolutionalNetwork is Networks.ConvolutionalNetwork convolutional)
         {
             return convolutional.ParameterCount;
         }

@@ -164,9 +164,6 @@ public sealed class AutoencoderTrainer
         }
     }
 
-    /// <summary>The convolutional network of <paramref name="architecture"/>, or null for a fully connected one.</summary>
-    internal static ConvolutionalNetwork? ConvolutionalNetworkOf(AutoencoderArchitecture architecture) => architecture.ConvolutionalNetwork;
-
     private static void CheckFamilyOptions(AutoencoderArchitecture architecture, TrainingOptions options)
     {
         if (architecture.Convolution != null)

@@ -95,7 +95,7 @@ public sealed class ConvolutionalTests
     {
         const int rows = 3;
         var random = new SeededRandom(5);
-        ConvolutionalNetwork network = AutoencoderTrainer.ConvolutionalNetworkOf(architecture)!;
+        ConvolutionalNetwork network = architecture.ConvolutionalNetwork!;
         var parameters = new float[network.ParameterCount];
         network.Initialize(parameters, random);
         for (int i = 0; i < parameters.Length; i++)
