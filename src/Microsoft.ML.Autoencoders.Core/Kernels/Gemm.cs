@@ -14,7 +14,7 @@ internal static unsafe class Gemm
 {
     private const int KC = 256;
     private const int NC = 512;
-    private const int BandTarget = 128;
+    private const int BandTarget = 64;
     private const long SerialFlopLimit = 1L << 21;
 
     [ThreadStatic] private static float[]? t_packedA;

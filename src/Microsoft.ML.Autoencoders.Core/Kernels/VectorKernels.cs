@@ -167,22 +167,25 @@ internal static class VectorKernels
         return r * (Vector512.Create(2f) - d * r);
     }
 
-    /// <summary>The 512-bit form of <see cref="Exp(Vector{float})"/>.</summary>
+    /// <summary>
+    /// The 512-bit form of <see cref="Exp(Vector{float})"/>, in fused multiply-adds, with n rounded to nearest rather
+    /// than floored and 2^n applied by AVX-512's scale instruction.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Exp(Vector512<float> x)
     {
         x = Vector512.Min(Vector512.Max(x, Vector512.Create(-87.3f)), Vector512.Create(88.3f));
-        Vector512<float> n = Vector512.Floor(x * Vector512.Create(1.44269504088896341f) + Vector512.Create(0.5f));
-        Vector512<float> r = x - n * Vector512.Create(0.693359375f) - n * Vector512.Create(-2.12194440e-4f);
+        Vector512<float> n = Vector512.Round(x * Vector512.Create(1.44269504088896341f));
+        Vector512<float> r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-0.693359375f), x);
+        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(2.12194440e-4f), r);
         Vector512<float> p = Vector512.Create(1.9875691500e-4f);
-        p = p * r + Vector512.Create(1.3981999507e-3f);
-        p = p * r + Vector512.Create(8.3334519073e-3f);
-        p = p * r + Vector512.Create(4.1665795894e-2f);
-        p = p * r + Vector512.Create(1.6666665459e-1f);
-        p = p * r + Vector512.Create(5.0000001201e-1f);
-        p = p * r * r + r + Vector512<float>.One;
-        Vector512<int> exponent = (Vector512.ConvertToInt32(n) + Vector512.Create(127)) << 23;
-        return p * exponent.AsSingle();
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.3981999507e-3f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(8.3334519073e-3f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(4.1665795894e-2f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.6666665459e-1f));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(5.0000001201e-1f));
+        p = Vector512.FusedMultiplyAdd(p, r * r, r + Vector512<float>.One);
+        return Avx512F.IsSupported ? Avx512F.Scale(p, n) : p * (Vector512.ConvertToInt32(n) + Vector512.Create(127) << 23).AsSingle();
     }
 
     /// <summary>
