@@ -20,6 +20,7 @@ internal static unsafe class Gemm
     [ThreadStatic] private static float[]? t_packedA;
     [ThreadStatic] private static float[]? t_packedB;
     [ThreadStatic] private static float[]? t_shared;
+    [ThreadStatic] private static int[]? t_steps;
 
     /// <summary>The kernel multiplies use; the best one the CPU supports unless a test sets another.</summary>
     internal static GemmKernel Kernel { get; set; } = GemmKernel.Best;
@@ -252,38 +253,50 @@ internal static unsafe class Gemm
 
     /// <summary>
     /// One block of C from packed B panels and either packed A panels (<paramref name="pa"/>) or, for every full
-    /// MR-row panel when <paramref name="direct"/> is set, A read in place with row stride <paramref name="lda"/>.
+    /// MR-row panel when <paramref name="direct"/> is set, A read in place with row stride <paramref name="lda"/>, skipping
+    /// the steps at which all of a panel's rows are zero.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyBlock(GemmKernelShape s, int mc, int nc, int kc, float* pa, float* direct, int lda, float* pb, float* c, int ldc, bool accumulate)
     {
         float* tile = stackalloc float[GemmKernelShape.MaxTile];
-        for (int jr = 0; jr < nc; jr += s.NR)
+        int* counts = stackalloc int[GemmKernelShape.MaxMC / 8];
+        int[] stepBuffer = t_steps ??= GC.AllocateUninitializedArray<int>(GemmKernelShape.MaxMC / 8 * KC, pinned: true);
+        fixed (int* steps = stepBuffer)
         {
-            int nr = Math.Min(s.NR, nc - jr);
-            float* bPanel = pb + (long)jr * kc;
-            for (int ir = 0; ir < mc; ir += s.MR)
+            // Each full panel of A read in place lists its non-zero steps once, for every panel of B it meets.
+            for (int ir = 0; direct != null && ir + s.MR <= mc; ir += s.MR)
             {
-                int mr = Math.Min(s.MR, mc - ir);
-                bool inPlace = direct != null && mr == s.MR;
-                float* aPanel = inPlace ? direct + (long)ir * lda : pa + (long)ir * kc;
-                float* cTile = c + (long)ir * ldc + jr;
-                bool fullTile = mr == s.MR && nr == s.NR;
-                float* target = fullTile ? cTile : tile;
-                int targetStride = fullTile ? ldc : s.NR;
-                bool add = fullTile && accumulate;
-                if (inPlace)
-                {
-                    GemmMicroKernels.Avx512Kernel8x32InPlace(kc, aPanel, lda, bPanel, target, targetStride, add);
-                }
-                else
-                {
-                    RunKernel(s.Kernel, kc, aPanel, bPanel, target, targetStride, add);
-                }
+                counts[ir / s.MR] = GemmPacking.NonZeroSteps8(direct + (long)ir * lda, lda, kc, steps + ir / s.MR * kc);
+            }
 
-                if (!fullTile)
+            for (int jr = 0; jr < nc; jr += s.NR)
+            {
+                int nr = Math.Min(s.NR, nc - jr);
+                float* bPanel = pb + (long)jr * kc;
+                for (int ir = 0; ir < mc; ir += s.MR)
                 {
-                    MergeTile(tile, s.NR, cTile, ldc, mr, nr, accumulate);
+                    int mr = Math.Min(s.MR, mc - ir);
+                    bool inPlace = direct != null && mr == s.MR;
+                    float* aPanel = inPlace ? direct + (long)ir * lda : pa + (long)ir * kc;
+                    float* cTile = c + (long)ir * ldc + jr;
+                    bool fullTile = mr == s.MR && nr == s.NR;
+                    float* target = fullTile ? cTile : tile;
+                    int targetStride = fullTile ? ldc : s.NR;
+                    bool add = fullTile && accumulate;
+                    if (inPlace)
+                    {
+                        GemmMicroKernels.Avx512Kernel8x32InPlace(counts[ir / s.MR], steps + ir / s.MR * kc, aPanel, lda, bPanel, target, targetStride, add);
+                    }
+                    else
+                    {
+                        RunKernel(s.Kernel, kc, aPanel, bPanel, target, targetStride, add);
+                    }
+
+                    if (!fullTile)
+                    {
+                        MergeTile(tile, s.NR, cTile, ldc, mr, nr, accumulate);
+                    }
                 }
             }
         }

@@ -55,20 +55,23 @@ internal static unsafe class GemmMicroKernels
 
     /// <summary>
     /// The 8 x 32 AVX-512 tile with A read in place: 8 rows of row-major A starting at <paramref name="a"/>, row stride
-    /// <paramref name="lda"/>, instead of a packed panel. Saves packing A when it is already row-major.
+    /// <paramref name="lda"/>, instead of a packed panel. Runs only the <paramref name="count"/> steps listed in
+    /// <paramref name="steps"/> (ascending): the others are steps where all 8 values of A are zero, which add nothing.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Avx512Kernel8x32InPlace(int kc, float* a, int lda, float* b, float* c, int ldc, bool accumulate)
+    public static void Avx512Kernel8x32InPlace(int count, int* steps, float* a, int lda, float* b, float* c, int ldc, bool accumulate)
     {
         float* a0 = a, a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda, a6 = a5 + lda, a7 = a6 + lda;
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
-        for (int p = 0; p < kc; p++)
+        for (int j = 0; j < count; j++)
         {
-            Vector512<float> b0 = Vector512.Load(b);
-            Vector512<float> b1 = Vector512.Load(b + 16);
+            int p = steps[j];
+            float* bp = b + p * 32;
+            Vector512<float> b0 = Vector512.Load(bp);
+            Vector512<float> b1 = Vector512.Load(bp + 16);
             Vector512<float> ai = Vector512.Create(a0[p]);
             c00 = Avx512F.FusedMultiplyAdd(ai, b0, c00); c01 = Avx512F.FusedMultiplyAdd(ai, b1, c01);
             ai = Vector512.Create(a1[p]);
@@ -85,7 +88,6 @@ internal static unsafe class GemmMicroKernels
             c60 = Avx512F.FusedMultiplyAdd(ai, b0, c60); c61 = Avx512F.FusedMultiplyAdd(ai, b1, c61);
             ai = Vector512.Create(a7[p]);
             c70 = Avx512F.FusedMultiplyAdd(ai, b0, c70); c71 = Avx512F.FusedMultiplyAdd(ai, b1, c71);
-            b += 32;
         }
 
         Store512(c, c00, c01, accumulate); c += ldc;

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -11,6 +12,53 @@ namespace Microsoft.ML.Autoencoders.Kernels;
 /// </summary>
 internal static unsafe class GemmPacking
 {
+    /// <summary>
+    /// Lists into <paramref name="steps"/> the steps p in [0, <paramref name="kc"/>) at which any of the 8 rows of row-major
+    /// A at <paramref name="a"/> (row stride <paramref name="lda"/>) is not zero, in ascending order, and returns how many.
+    /// A step where all 8 are zero (of either sign) adds nothing to the tile: background pixels, one-hot columns and
+    /// ReLU units that are off for the whole panel are skipped. NaN and infinity are not zero, so they still propagate.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int NonZeroSteps8(float* a, int lda, int kc, int* steps)
+    {
+        int count = 0;
+        int p = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<uint> magnitude = Vector512.Create(0x7FFF_FFFFu);
+            for (; p <= kc - 16; p += 16)
+            {
+                float* row = a + p;
+                Vector512<uint> any = Vector512.Load((uint*)row);
+                for (int r = 1; r < 8; r++)
+                {
+                    any |= Vector512.Load((uint*)(row + (long)r * lda));
+                }
+
+                ulong nonZero = ~Vector512.Equals(any & magnitude, Vector512<uint>.Zero).ExtractMostSignificantBits() & 0xFFFF;
+                while (nonZero != 0)
+                {
+                    steps[count++] = p + BitOperations.TrailingZeroCount(nonZero);
+                    nonZero &= nonZero - 1;
+                }
+            }
+        }
+
+        for (; p < kc; p++)
+        {
+            for (int r = 0; r < 8; r++)
+            {
+                if (a[(long)r * lda + p] != 0f)
+                {
+                    steps[count++] = p;
+                    break;
+                }
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>Packs rows [i0, i0 + mc) and columns [p0, p0 + kc) of op(A).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(float* a, int lda, bool transposed, int i0, int mc, int p0, int kc, int mr, float* packed)

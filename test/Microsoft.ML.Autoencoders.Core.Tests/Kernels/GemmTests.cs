@@ -92,6 +92,75 @@ public sealed class GemmTests
         CollectionAssert.AreEqual(first, second);
     }
 
+    [TestMethod]
+    public void Multiply_AWithZeroSteps_SkipsThemAndMatchesTheDenseSumBitForBit()
+    {
+        // Row-major A is read in place and its all-zero steps skipped; transposed A is packed and every step multiplied.
+        // Both add the steps in the same order, so skipping the zero products must not change a single bit.
+        if (!GemmKernelShape.IsSupported(GemmKernel.Avx512))
+        {
+            Assert.Inconclusive("This CPU cannot run the AVX-512 kernel, the one that reads A in place.");
+        }
+
+        const int m = 1003, n = 300, k = 784;
+        var random = new Random(17);
+        float[] a = RandomArray(random, m * k);
+        for (int i = 0; i < m; i++)
+        {
+            for (int p = 0; p < k; p++)
+            {
+                // Zero borders in every row (as in images), whole zero rows, half the rest zero, some of them negative zero.
+                bool zero = p < 60 || p >= k - 60 || i % 9 == 4 || random.NextDouble() < 0.5;
+                if (zero)
+                {
+                    a[i * k + p] = random.NextDouble() < 0.3 ? -0f : 0f;
+                }
+            }
+        }
+
+        float[] transposed = new float[k * m];
+        for (int i = 0; i < m; i++)
+        {
+            for (int p = 0; p < k; p++)
+            {
+                transposed[p * m + i] = a[i * k + p];
+            }
+        }
+
+        float[] b = RandomArray(random, k * n);
+        float[] skipping = new float[m * n];
+        float[] dense = new float[m * n];
+        Gemm.Multiply(m, n, k, a, false, b, false, skipping);
+        Gemm.Multiply(m, n, k, transposed, true, b, false, dense);
+
+        CollectionAssert.AreEqual(dense, skipping);
+        double[] expected = Reference(m, n, k, a, false, b, false);
+        Assert.AreEqual(expected[5 * n + 7], skipping[5 * n + 7], 1e-4 * Math.Sqrt(k + 1));
+        Assert.AreEqual(0f, skipping[4 * n + 3], "row 4 of A is all zero");
+    }
+
+    [TestMethod]
+    public void Multiply_NaNAmongZeroSteps_StillPropagates()
+    {
+        const int m = 16, n = 32, k = 40;
+        float[] a = new float[m * k];
+        a[3 * k + 11] = float.NaN;
+        a[9 * k + 20] = float.PositiveInfinity;
+        float[] b = Enumerable.Repeat(0.5f, k * n).ToArray();
+        float[] c = new float[m * n];
+
+        Gemm.Multiply(m, n, k, a, false, b, false, c);
+
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                float expected = i == 3 ? float.NaN : i == 9 ? float.PositiveInfinity : 0f;
+                Assert.AreEqual(expected, c[i * n + j], $"C[{i}, {j}]");
+            }
+        }
+    }
+
     private static float[] RandomArray(Random random, int length)
     {
         var values = new float[length];
