@@ -12,8 +12,8 @@ internal interface IParallelWork
 /// One worker thread per extra core, kept spinning for a moment after each job so that the dozen short
 /// multiplies of a training step start in a microsecond rather than a thread-pool wake-up. The caller and
 /// the workers claim tasks one at a time, so a worker that the operating system has not scheduled costs
-/// no more than the task it holds. One job runs at a time; a caller that finds the pool busy runs its
-/// tasks on its own thread.
+/// no more than the task it holds. One job runs at a time; a caller that finds the pool busy, or calls from
+/// inside a task, runs its tasks on its own thread.
 /// </summary>
 internal static class WorkerPool
 {
@@ -21,6 +21,7 @@ internal static class WorkerPool
 
     private static readonly object Gate = new();
     private static Worker[]? s_workers;
+    [ThreadStatic] private static bool t_inTask;
 
     /// <summary>The threads a job can use, the caller's included.</summary>
     public static int ThreadCount { get; } = Environment.ProcessorCount;
@@ -29,7 +30,7 @@ internal static class WorkerPool
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int count, IParallelWork work)
     {
-        if (count <= 1 || ThreadCount == 1 || !Monitor.TryEnter(Gate))
+        if (count <= 1 || ThreadCount == 1 || t_inTask || !Monitor.TryEnter(Gate))
         {
             for (int i = 0; i < count; i++)
             {
@@ -90,6 +91,7 @@ internal static class WorkerPool
         public void RunTasks()
         {
             int index;
+            t_inTask = true;
             while ((index = Interlocked.Increment(ref Next) - 1) < count)
             {
                 try
@@ -105,6 +107,8 @@ internal static class WorkerPool
                     Interlocked.Increment(ref Completed);
                 }
             }
+
+            t_inTask = false;
         }
     }
 

@@ -9,9 +9,10 @@ namespace Microsoft.ML.Autoencoders;
 /// A trained autoencoder: immutable, and safe to use from many threads at once. Every method works on a batch of
 /// rows (row-major, <see cref="InputSize"/> values per row) with one matrix multiply per layer.
 /// </summary>
-public sealed partial class AutoencoderModel
+public sealed unsafe partial class AutoencoderModel
 {
     private const int ChunkRows = 1024;
+    private const int BandRows = 128;
 
     private readonly float[] _parameters;
     private readonly DenseNetwork _network;
@@ -113,41 +114,49 @@ public sealed partial class AutoencoderModel
             return;
         }
 
+        // Each band of rows runs through the whole network on one thread, with single-threaded multiplies: no thread
+        // waits for another between layers, and a band's activations stay in that core's cache.
+        fixed (float* x = inputs, c = codes, y = reconstructions, s = scores, e = featureErrors)
+        {
+            var pass = new ForwardPass(this, rows, x, c, y, s, e);
+            WorkerPool.Run((rows + BandRows - 1) / BandRows, pass);
+        }
+    }
+
+    /// <summary>Rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) of <see cref="Run"/>, on the calling thread.</summary>
+    private void RunBand(int start, int count, ReadOnlySpan<float> inputs, Span<float> codes, Span<float> reconstructions, Span<float> scores, Span<float> featureErrors)
+    {
         bool decode = !reconstructions.IsEmpty || !scores.IsEmpty || !featureErrors.IsEmpty;
         int layerCount = decode ? _network.Layers.Count : _network.CodeLayer + 1;
-
+        int last = _network.Layers.Count - 1;
+        bool variational = Architecture.IsVariational;
         NetworkWorkspace workspace = RentWorkspace();
         try
         {
-            int last = _network.Layers.Count - 1;
-            for (int start = 0; start < rows; start += ChunkRows)
+            ReadOnlySpan<float> x = inputs.Slice(start * InputSize, count * InputSize);
+            Span<float> bandCodes = codes.IsEmpty ? default : codes.Slice(start * CodeSize, count * CodeSize);
+            ReadOnlySpan<float> layerInput = x;
+            for (int i = 0; i < layerCount; i++)
             {
-                int count = Math.Min(ChunkRows, rows - start);
-                ReadOnlySpan<float> x = inputs.Slice(start * InputSize, count * InputSize);
-                ReadOnlySpan<float> layerInput = x;
-                bool variational = Architecture.IsVariational;
-                for (int i = 0; i < layerCount; i++)
+                // The code and the reconstruction go straight into the caller's buffers when it asked for them.
+                Span<float> output =
+                    i == _network.CodeLayer && !bandCodes.IsEmpty && !variational ? bandCodes
+                    : i == last && !reconstructions.IsEmpty ? reconstructions.Slice(start * InputSize, count * InputSize)
+                    : workspace.Outputs[i][..(count * _network.Layers[i].OutputSize)];
+                _network.Layers[i].Forward(_packedWeights[i], _parameters, layerInput, count, output);
+                layerInput = output;
+                if (i == _network.CodeLayer)
                 {
-                    // The code and the reconstruction go straight into the caller's buffers when it asked for them.
-                    Span<float> output =
-                        i == _network.CodeLayer && !codes.IsEmpty && !variational ? codes.Slice(start * CodeSize, count * CodeSize)
-                        : i == last && !reconstructions.IsEmpty ? reconstructions.Slice(start * InputSize, count * InputSize)
-                        : workspace.Outputs[i][..(count * _network.Layers[i].OutputSize)];
-                    _network.Layers[i].Forward(_packedWeights[i], _parameters, layerInput, count, output);
-                    layerInput = output;
-                    if (i == _network.CodeLayer)
-                    {
-                        layerInput = FinishCode(output, count, codes.IsEmpty ? default : codes.Slice(start * CodeSize, count * CodeSize), workspace);
-                    }
+                    layerInput = FinishCode(output, count, bandCodes, workspace);
                 }
+            }
 
-                if (!scores.IsEmpty || !featureErrors.IsEmpty)
+            if (!scores.IsEmpty || !featureErrors.IsEmpty)
+            {
+                ScoreChunk(x, layerInput, count, scores.IsEmpty ? default : scores.Slice(start, count), featureErrors.IsEmpty ? default : featureErrors.Slice(start * InputSize, count * InputSize));
+                if (variational && !scores.IsEmpty)
                 {
-                    ScoreChunk(x, layerInput, count, scores.IsEmpty ? default : scores.Slice(start, count), featureErrors.IsEmpty ? default : featureErrors.Slice(start * InputSize, count * InputSize));
-                    if (variational && !scores.IsEmpty)
-                    {
-                        ScoreElbo(x, layerInput, workspace.Outputs[_network.CodeLayer], count, scores.Slice(start, count));
-                    }
+                    ScoreElbo(x, layerInput, workspace.Outputs[_network.CodeLayer], count, scores.Slice(start, count));
                 }
             }
         }
