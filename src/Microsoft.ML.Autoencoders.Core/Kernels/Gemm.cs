@@ -261,7 +261,7 @@ internal static unsafe class Gemm
     {
         float* tile = stackalloc float[GemmKernelShape.MaxTile];
         int* counts = stackalloc int[GemmKernelShape.MaxMC / 8];
-        int[] stepBuffer = t_steps ??= GC.AllocateUninitializedArray<int>(GemmKernelShape.MaxMC / 8 * KC, pinned: true);
+        int[] stepBuffer = t_steps ??= GC.AllocateUninitializedArray<int>(GemmKernelShape.MaxMC / 8 * KC + 16, pinned: true);
         fixed (int* steps = stepBuffer)
         {
             // Each full panel of A read in place lists its non-zero steps once, for every panel of B it meets.

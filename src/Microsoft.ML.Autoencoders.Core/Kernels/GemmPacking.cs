@@ -17,30 +17,30 @@ internal static unsafe class GemmPacking
     /// A at <paramref name="a"/> (row stride <paramref name="lda"/>) is not zero, in ascending order, and returns how many.
     /// A step where all 8 are zero (of either sign) adds nothing to the tile: background pixels, one-hot columns and
     /// ReLU units that are off for the whole panel are skipped. NaN and infinity are not zero, so they still propagate.
+    /// With AVX-512, up to 15 values past the last step listed are overwritten, so <paramref name="steps"/> needs
+    /// <paramref name="kc"/> + 16 slots.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int NonZeroSteps8(float* a, int lda, int kc, int* steps)
     {
         int count = 0;
         int p = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Avx512F.IsSupported)
         {
             Vector512<uint> magnitude = Vector512.Create(0x7FFF_FFFFu);
             for (; p <= kc - 16; p += 16)
             {
-                float* row = a + p;
-                Vector512<uint> any = Vector512.Load((uint*)row);
+                float* column = a + p;
+                Vector512<uint> any = Vector512.Load((uint*)column);
                 for (int r = 1; r < 8; r++)
                 {
-                    any |= Vector512.Load((uint*)(row + (long)r * lda));
+                    any |= Vector512.Load((uint*)(column + (long)r * lda));
                 }
 
-                ulong nonZero = ~Vector512.Equals(any & magnitude, Vector512<uint>.Zero).ExtractMostSignificantBits() & 0xFFFF;
-                while (nonZero != 0)
-                {
-                    steps[count++] = p + BitOperations.TrailingZeroCount(nonZero);
-                    nonZero &= nonZero - 1;
-                }
+                // The non-zero steps' indices, packed to the front of one vector and stored whole.
+                Vector512<int> nonZero = ~Vector512.Equals(any & magnitude, Vector512<uint>.Zero).AsInt32();
+                Avx512F.Compress(Vector512<int>.Zero, nonZero, Vector512<int>.Indices + Vector512.Create(p)).Store(steps + count);
+                count += BitOperations.PopCount(nonZero.ExtractMostSignificantBits());
             }
         }
 
