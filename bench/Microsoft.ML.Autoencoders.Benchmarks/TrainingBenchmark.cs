@@ -52,6 +52,7 @@ internal static class TrainingBenchmark
             Console.WriteLine($"round {round}: engine {engine.TrainSamplesPerSecond:F0} samples/s, {engine.InferRowsPerSecond:F0} rows/s; pytorch {pytorch.TrainSamplesPerSecond:F0} samples/s, {pytorch.InferRowsPerSecond:F0} rows/s (best so far)");
         }
 
+        Console.WriteLine("GFLOP/s count the dense network's multiply-adds; the engine skips those whose input is zero for all 8 rows of a panel, so its figure is dense work per second.");
         Print(engine!, peak);
         Print(pytorch!, peak);
         foreach (SystemResult? other in others)
