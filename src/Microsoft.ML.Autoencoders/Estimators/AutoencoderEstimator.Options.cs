@@ -98,7 +98,7 @@ public sealed partial class AutoencoderEstimator
         /// When true, the score divides each feature's squared error by that feature's mean squared error on the training rows (floored at 1% of
         /// the features' average) before averaging, and the feature errors column holds those ratios: an error where the model is usually exact
         /// counts more than the same error where it is usually loose. Sharper anomaly scores on images and on features of unequal difficulty
-        /// (one-class Fashion-MNIST AUROC 91.7 to 92.2 in the quality benchmark). Not for variational autoencoders, which score by their negative
+        /// (one-class Fashion-MNIST AUROC 91.7 to 92.1 in the quality benchmark). Not for variational autoencoders, which score by their negative
         /// ELBO. Default false.
         /// </summary>
         public bool ScaleFeatureErrors;
