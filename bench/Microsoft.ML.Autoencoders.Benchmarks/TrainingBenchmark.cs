@@ -52,9 +52,15 @@ internal static class TrainingBenchmark
             Console.WriteLine($"round {round}: engine {engine.TrainSamplesPerSecond:F0} samples/s, {engine.InferRowsPerSecond:F0} rows/s; pytorch {pytorch.TrainSamplesPerSecond:F0} samples/s, {pytorch.InferRowsPerSecond:F0} rows/s (best so far)");
         }
 
+        if (engine == null || pytorch == null)
+        {
+            Console.Error.WriteLine("--rounds must be at least 1.");
+            return 2;
+        }
+
         Console.WriteLine("GFLOP/s count the dense network's multiply-adds; the engine skips those whose input is zero for all 8 rows of a panel, so its figure is dense work per second.");
-        Print(engine!, peak);
-        Print(pytorch!, peak);
+        Print(engine, peak);
+        Print(pytorch, peak);
         foreach (SystemResult? other in others)
         {
             Print(other!, peak);
