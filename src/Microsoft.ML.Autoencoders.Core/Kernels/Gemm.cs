@@ -261,11 +261,11 @@ internal static unsafe class Gemm
     {
         float* tile = stackalloc float[GemmKernelShape.MaxTile];
         int* counts = stackalloc int[GemmKernelShape.MaxMC / 8];
-        int[] stepBuffer = t_steps ??= GC.AllocateUninitializedArray<int>(GemmKernelShape.MaxMC / 8 * KC + 16, pinned: true);
+        int[]? stepBuffer = direct == null ? null : t_steps ??= GC.AllocateUninitializedArray<int>(GemmKernelShape.MaxMC / 8 * KC + 16, pinned: true);
         fixed (int* steps = stepBuffer)
         {
             // Each full panel of A read in place lists its non-zero steps once, for every panel of B it meets.
-            for (int ir = 0; direct != null && ir + s.MR <= mc; ir += s.MR)
+            for (int ir = 0; steps != null && ir + s.MR <= mc; ir += s.MR)
             {
                 counts[ir / s.MR] = GemmPacking.NonZeroSteps8(direct + (long)ir * lda, lda, kc, steps + ir / s.MR * kc);
             }
