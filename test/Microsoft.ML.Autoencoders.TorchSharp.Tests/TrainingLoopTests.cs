@@ -1,3 +1,4 @@
+using Microsoft.ML.Autoencoders.Modules;
 using Microsoft.ML.Autoencoders.Tests.Data;
 
 namespace Microsoft.ML.Autoencoders.Tests;
@@ -92,12 +93,15 @@ public sealed class TrainingLoopTests
         var options = new TrainingOptions { Epochs = 3, Noise = NoiseKind.SaltAndPepper, ValidationFraction = 0.2f, EarlyStoppingPatience = 1 };
         var variational = new AutoencoderArchitecture(784, [32], 4, null, Activation.Relu, Activation.Identity, Activation.Sigmoid) { IsVariational = true };
         Backend.Train(Small, options, images); // loads libtorch and whatever TorchSharp keeps for good
+        // TorchSharp 0.107 makes each parameter from a tensor whose handle it moves out (Tensor.MoveHandle) without lowering Tensor.TotalCount:
+        // every parameter tensor a run creates leaves one emptied wrapper in the count, holding no native memory. Anything more is a leak.
+        int emptiedWrappers = ParameterTensors(new DenseAutoencoder(Small, options)) + ParameterTensors(new VariationalAutoencoder(variational, options));
         long before = TorchSharp.torch.Tensor.TotalCount;
 
         Backend.Train(Small, options, images);
         Backend.Train(variational, options, images);
 
-        Assert.AreEqual(before, TorchSharp.torch.Tensor.TotalCount, "every tensor of a run, batches and optimizer state included, is disposed when it ends");
+        Assert.AreEqual(before + emptiedWrappers, TorchSharp.torch.Tensor.TotalCount, "every tensor of a run, batches and optimizer state included, is disposed when it ends");
     }
 
     [TestMethod]
@@ -109,6 +113,15 @@ public sealed class TrainingLoopTests
         var e = Assert.ThrowsExactly<ArgumentException>(() => Backend.Train(Small, new TrainingOptions(), new FeatureMatrix(values, 784)));
 
         StringAssert.Contains(e.Message, "Row 3, feature 5");
+    }
+
+    /// <summary>How many parameter tensors <paramref name="module"/> holds; disposes of it.</summary>
+    private static int ParameterTensors(AutoencoderModule module)
+    {
+        using (module)
+        {
+            return module.parameters().Count();
+        }
     }
 
     private sealed class SynchronousProgress(Action<EpochReport> report) : IProgress<EpochReport>
