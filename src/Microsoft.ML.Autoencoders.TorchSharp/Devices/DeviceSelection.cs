@@ -33,9 +33,10 @@ internal static class DeviceSelection
         }
         catch (Exception e) when (e is NotSupportedException or DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
         {
-            throw new InvalidOperationException(
-                $"TorchSharp could not load libtorch, its native runtime. Add the package {RuntimePackages}, at the version of the TorchSharp package in use; or, with libtorch installed on the system, put its directory on the library path. TorchSharp said: {e.Message}",
-                e);
+            // A libstdc++ older than TorchSharp's native library needs blocks loading even with the runtime package present: name it first.
+            string advice = LibstdcxxRequirement.Explain()
+                ?? $"TorchSharp could not load libtorch, its native runtime. Add the package {RuntimePackages}, at the version of the TorchSharp package in use; or, with libtorch installed on the system, put its directory on the library path.";
+            throw new InvalidOperationException($"{advice} TorchSharp said: {e.Message}", e);
         }
     }
 }
