@@ -17,7 +17,7 @@ internal sealed class TorchTrainingSession : ITrainingSession
     private readonly TrainingOptions _options;
     private readonly Device _device;
     private readonly AutoencoderModule _module;
-    private readonly optim.Optimizer _optimizer;
+    private readonly TorchOptimizer _optimizer;
     private readonly IReadOnlyList<TorchSharp.Modules.Parameter> _parameters;
     private readonly InputNoise? _noise;
     private readonly Dictionary<int, long[]> _indexBuffers = [];
@@ -47,12 +47,7 @@ internal sealed class TorchTrainingSession : ITrainingSession
         _module.to(_device);
         _module.ImportParameters(parameters);
         _parameters = _module.TrainableParameters.ToArray();
-        _optimizer = options.Optimizer switch
-        {
-            Optimizer.Sgd => optim.SGD(_parameters, options.LearningRate, options.Momentum, 0, options.WeightDecay),
-            Optimizer.AdamW => optim.AdamW(_parameters, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay),
-            _ => optim.Adam(_parameters, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay),
-        };
+        _optimizer = new TorchOptimizer(_parameters, options);
         _noise = options.Noise == NoiseKind.None ? null : new InputNoise(options.Noise, options.NoiseLevel, training, _device);
     }
 
@@ -69,7 +64,7 @@ internal sealed class TorchTrainingSession : ITrainingSession
         _module.train();
         Tensor clean = _block!.index_select(0, Indices(rows));
         Tensor input = _noise?.Apply(clean) ?? clean;
-        _optimizer.zero_grad();
+        _optimizer.ZeroGradients();
         Tensor loss = _module.TrainingLoss(input, clean);
         double value = loss.item<float>();
         if (!double.IsFinite(value))
@@ -83,12 +78,7 @@ internal sealed class TorchTrainingSession : ITrainingSession
             return double.NaN;
         }
 
-        foreach (optim.ILearningRateController group in _optimizer.ParamGroups)
-        {
-            group.LearningRate = learningRate;
-        }
-
-        _optimizer.step();
+        _optimizer.Step(learningRate);
         return value;
     }
 
