@@ -1,6 +1,8 @@
 using Microsoft.ML.Autoencoders.Devices;
 using Microsoft.ML.Autoencoders.Numerics;
 using Microsoft.ML.Autoencoders.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Microsoft.ML.Autoencoders;
 
@@ -17,25 +19,54 @@ namespace Microsoft.ML.Autoencoders;
 /// </remarks>
 public sealed class TorchSharpBackend : TrainingBackend
 {
-    /// <summary>A backend on <paramref name="device"/>.</summary>
+    private readonly bool _followsContext;
+
+    /// <summary>
+    /// A backend whose device an ML.NET estimator picks as ML.NET's own TorchSharp trainers do: CUDA device <c>MLContext.GpuDeviceId</c> when it
+    /// is set, falling back to the CPU when there is no such device if <c>MLContext.FallbackToCpu</c> allows; the CPU when it is not set.
+    /// Called directly, outside an estimator, it is <see cref="TorchDevice.Auto"/>.
+    /// </summary>
+    public TorchSharpBackend()
+        : this(TorchDevice.Auto)
+    {
+        _followsContext = true;
+    }
+
+    /// <summary>A backend on <paramref name="device"/>, whatever the <c>MLContext</c> says.</summary>
     /// <param name="device">Where to train; <see cref="TorchDevice.Auto"/> picks CUDA when TorchSharp reports a device, the CPU otherwise.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="device"/> is not a known <see cref="TorchDevice"/>.</exception>
-    public TorchSharpBackend(TorchDevice device = TorchDevice.Auto)
+    /// <param name="cudaDeviceIndex">Which CUDA device, when training runs on one.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="device"/> is not a known <see cref="TorchDevice"/>, or <paramref name="cudaDeviceIndex"/> is negative.</exception>
+    public TorchSharpBackend(TorchDevice device, int cudaDeviceIndex = 0)
     {
         if (!Enum.IsDefined(device))
         {
             throw new ArgumentOutOfRangeException(nameof(device), device, $"{nameof(device)} is not a known {nameof(TorchDevice)}.");
         }
 
+        ArgumentOutOfRangeException.ThrowIfNegative(cudaDeviceIndex);
         Device = device;
+        CudaDeviceIndex = cudaDeviceIndex;
     }
 
     /// <summary>The device asked for.</summary>
     public TorchDevice Device { get; }
 
+    /// <summary>The CUDA device training runs on when it runs on one.</summary>
+    public int CudaDeviceIndex { get; }
+
     /// <summary>The device training runs on: <see cref="TorchDevice.Cpu"/> or <see cref="TorchDevice.Cuda"/>, resolving <see cref="TorchDevice.Auto"/>.</summary>
-    /// <exception cref="InvalidOperationException">libtorch cannot be loaded (naming the package to add), or CUDA is asked for and TorchSharp reports no device.</exception>
-    public TorchDevice ResolvedDevice => DeviceSelection.Resolve(Device);
+    /// <exception cref="InvalidOperationException">libtorch cannot be loaded (naming the package to add), or CUDA is asked for and TorchSharp reports no such device.</exception>
+    public TorchDevice ResolvedDevice => DeviceSelection.Resolve(Device, CudaDeviceIndex).type == DeviceType.CUDA ? TorchDevice.Cuda : TorchDevice.Cpu;
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Only a backend made with the parameterless constructor follows the context: no GPU id means the CPU; a GPU id means that CUDA device,
+    /// or, when it is not there, the CPU if <paramref name="fallbackToCpu"/> and an error otherwise.
+    /// </remarks>
+    public override TrainingBackend ForContextDevice(int? gpuDeviceId, bool fallbackToCpu) =>
+        !_followsContext ? this
+        : gpuDeviceId is int gpu ? new TorchSharpBackend(fallbackToCpu ? TorchDevice.Auto : TorchDevice.Cuda, gpu)
+        : new TorchSharpBackend(TorchDevice.Cpu);
 
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">libtorch cannot be loaded (naming the package to add), or CUDA is asked for and TorchSharp reports no device.</exception>
@@ -62,10 +93,10 @@ public sealed class TorchSharpBackend : TrainingBackend
     /// <summary>Makes each run's session on the resolved device, from the engine's initial parameters and first block of rows.</summary>
     private Func<float[], FeatureMatrix, SeededRandom, ITrainingSession> Sessions(AutoencoderArchitecture architecture, TrainingOptions options)
     {
-        TorchDevice device = ResolvedDevice;
+        Device device = DeviceSelection.Resolve(Device, CudaDeviceIndex);
         return (parameters, first, _) => new TorchTrainingSession(architecture, options, device, parameters, first);
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"TorchSharp ({Device})";
+    public override string ToString() => _followsContext ? "TorchSharp (MLContext's device)" : Device == TorchDevice.Cpu ? "TorchSharp (Cpu)" : $"TorchSharp ({Device}, CUDA device {CudaDeviceIndex})";
 }

@@ -13,6 +13,14 @@ public abstract class TrainingBackend
     /// <summary>The managed CPU engine: no native dependency, bit-identical runs for a seed.</summary>
     public static TrainingBackend Engine { get; } = new EngineTrainingBackend();
 
+    /// <summary>
+    /// This backend as an ML.NET estimator runs it, under the <c>MLContext</c>'s <c>GpuDeviceId</c> and <c>FallbackToCpu</c>: a backend that
+    /// places training on a device and was not given one follows them as ML.NET's own TorchSharp trainers do. The engine returns itself.
+    /// </summary>
+    /// <param name="gpuDeviceId">The context's GPU, or null for the CPU.</param>
+    /// <param name="fallbackToCpu">Whether training may fall back to the CPU when that GPU is not there.</param>
+    public virtual TrainingBackend ForContextDevice(int? gpuDeviceId, bool fallbackToCpu) => this;
+
     /// <summary>Trains <paramref name="architecture"/> on rows held in memory.</summary>
     /// <param name="architecture">The network to train.</param>
     /// <param name="options">How to train it.</param>

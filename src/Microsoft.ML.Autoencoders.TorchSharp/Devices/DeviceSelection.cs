@@ -8,22 +8,19 @@ internal static class DeviceSelection
     /// <summary>The packages that carry libtorch, named in errors.</summary>
     internal const string RuntimePackages = "TorchSharp-cpu (CPU) or TorchSharp-cuda-linux / TorchSharp-cuda-windows (CUDA)";
 
-    /// <summary>Resolves <paramref name="device"/> to <see cref="TorchDevice.Cpu"/> or <see cref="TorchDevice.Cuda"/>.</summary>
-    /// <exception cref="InvalidOperationException">libtorch cannot be loaded, or CUDA is asked for and there is none.</exception>
-    public static TorchDevice Resolve(TorchDevice device)
+    /// <summary>Resolves <paramref name="device"/> to the TorchSharp device training runs on: CUDA device <paramref name="cudaIndex"/>, or the CPU.</summary>
+    /// <exception cref="InvalidOperationException">libtorch cannot be loaded, or CUDA is asked for and that device is not there.</exception>
+    public static torch.Device Resolve(TorchDevice device, int cudaIndex)
     {
-        bool cuda = CudaIsAvailable();
-        if (device == TorchDevice.Cuda && !cuda)
+        bool present = CudaIsAvailable() && cudaIndex < torch.cuda.device_count();
+        if (device == TorchDevice.Cuda && !present)
         {
             throw new InvalidOperationException(
-                $"{nameof(TorchDevice)}.{nameof(TorchDevice.Cuda)} was asked for, but TorchSharp reports no CUDA device. Reference TorchSharp-cuda-linux or TorchSharp-cuda-windows (not TorchSharp-cpu), check that the NVIDIA driver sees a GPU, or use {nameof(TorchDevice)}.{nameof(TorchDevice.Auto)} to fall back to the CPU.");
+                $"CUDA device {cudaIndex} was asked for ({nameof(TorchDevice)}.{nameof(TorchDevice.Cuda)}, or MLContext.GpuDeviceId with MLContext.FallbackToCpu false), but TorchSharp reports {(CudaIsAvailable() ? $"only {torch.cuda.device_count()} CUDA devices" : "no CUDA device")}. Reference TorchSharp-cuda-linux or TorchSharp-cuda-windows (not TorchSharp-cpu), check that the NVIDIA driver sees the GPU, or allow the CPU: {nameof(TorchDevice)}.{nameof(TorchDevice.Auto)}, or MLContext.FallbackToCpu = true.");
         }
 
-        return device == TorchDevice.Cuda || device == TorchDevice.Auto && cuda ? TorchDevice.Cuda : TorchDevice.Cpu;
+        return device == TorchDevice.Cuda || device == TorchDevice.Auto && present ? new torch.Device(DeviceType.CUDA, cudaIndex) : torch.CPU;
     }
-
-    /// <summary>The TorchSharp device of a resolved <see cref="TorchDevice"/>.</summary>
-    public static torch.Device ToTorch(TorchDevice device) => device == TorchDevice.Cuda ? torch.CUDA : torch.CPU;
 
     private static bool CudaIsAvailable()
     {

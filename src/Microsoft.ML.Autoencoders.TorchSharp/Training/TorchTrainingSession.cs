@@ -1,4 +1,3 @@
-using Microsoft.ML.Autoencoders.Devices;
 using Microsoft.ML.Autoencoders.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -28,15 +27,15 @@ internal sealed class TorchTrainingSession : ITrainingSession
 
     /// <param name="architecture">The network's shape.</param>
     /// <param name="options">The validated options.</param>
-    /// <param name="device">The resolved device.</param>
+    /// <param name="device">The resolved device: the CPU or one CUDA device.</param>
     /// <param name="parameters">The initial parameters in the engine's layout.</param>
     /// <param name="training">The first block of training rows: it gives the noise its statistics.</param>
-    public TorchTrainingSession(AutoencoderArchitecture architecture, TrainingOptions options, TorchDevice device, float[] parameters, FeatureMatrix training)
+    public TorchTrainingSession(AutoencoderArchitecture architecture, TrainingOptions options, Device device, float[] parameters, FeatureMatrix training)
     {
         _options = options;
-        _device = DeviceSelection.ToTorch(device);
+        _device = device;
         random.manual_seed(options.Seed);
-        if (device == TorchDevice.Cuda)
+        if (device.type == DeviceType.CUDA)
         {
             cuda.manual_seed_all(options.Seed);
         }

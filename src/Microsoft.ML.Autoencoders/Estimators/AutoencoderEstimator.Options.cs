@@ -160,8 +160,10 @@ public sealed partial class AutoencoderEstimator
         /// <summary>
         /// Where the network trains. Default <see cref="TrainingBackend.Engine"/>, the managed CPU engine. For a CUDA GPU, add the
         /// Microsoft.ML.Autoencoders.TorchSharp package (and TorchSharp-cuda-linux or TorchSharp-cuda-windows) and set
-        /// <c>Backend = new TorchSharpBackend(TorchDevice.Auto)</c>. Every backend returns the same model type, so the transformer,
-        /// scoring and saving do not depend on it.
+        /// <c>Backend = new TorchSharpBackend()</c>: like ML.NET's own TorchSharp trainers, it then trains on CUDA device
+        /// <see cref="MLContext.GpuDeviceId"/> (falling back to the CPU when <see cref="MLContext.FallbackToCpu"/> allows), or on the CPU
+        /// when no GPU id is set; a backend given a device (<c>new TorchSharpBackend(TorchDevice.Cuda)</c>) keeps it. Every backend returns
+        /// the same model type, so the transformer, scoring and saving do not depend on it.
         /// </summary>
         public TrainingBackend Backend = TrainingBackend.Engine;
 

@@ -134,14 +134,15 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
         int seed = _options.Seed ?? host.Rand.Next();
         TrainingOptions trainingOptions = _options.ToTrainingOptions(seed);
         string rows = training != null ? $"{training.RowCount} rows" : $"rows streamed {_options.StreamingBlockRows} at a time";
-        channel.Info(MessageSensitivity.None, $"Training autoencoder {architecture} on {rows}{(validation != null ? $", validating on {validation.RowCount}" : "")}, seed {seed}, backend {_options.Backend}.");
+        TrainingBackend backend = _options.Backend.ForContextDevice(_mlContext.GpuDeviceId, _mlContext.FallbackToCpu);
+        channel.Info(MessageSensitivity.None, $"Training autoencoder {architecture} on {rows}{(validation != null ? $", validating on {validation.RowCount}" : "")}, seed {seed}, backend {backend}.");
 
         TrainingResult result;
         using (var reporter = new TrainingReporter(channel, host.StartProgressChannel("Autoencoder training")))
         {
             result = training != null
-                ? _options.Backend.Train(architecture, trainingOptions, training, validation, reporter, cancellationToken)
-                : _options.Backend.Train(architecture, trainingOptions, stream!, validation, reporter, cancellationToken);
+                ? backend.Train(architecture, trainingOptions, training, validation, reporter, cancellationToken)
+                : backend.Train(architecture, trainingOptions, stream!, validation, reporter, cancellationToken);
         }
 
         if (stream is { SkippedRows: > 0 })
