@@ -1,17 +1,23 @@
 using System.Diagnostics;
 using Microsoft.ML.Autoencoders;
 using Microsoft.ML.Autoencoders.Benchmarks;
-using static TorchSharp.torch;
 
-FeatureMatrix data = IdxFile.ReadImages("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", int.Parse(args[0]));
-var arch = new AutoencoderArchitecture(784, [256], 64, null, Activation.Relu, Activation.Relu, Activation.Sigmoid);
-var backend = new TorchSharpBackend(TorchDevice.Cpu);
-backend.Train(arch, new TrainingOptions { Epochs = 1, BatchSize = 256 }, data);
-GC.Collect(); GC.WaitForPendingFinalizers();
-bool nogc = args.Length > 1 && GC.TryStartNoGCRegion(long.Parse(args[1]) * 1_000_000);
-Console.WriteLine($"no-gc region {nogc}");
-var progress = new Sync(r => { var p = Process.GetCurrentProcess(); p.Refresh(); Console.WriteLine($"epoch {r.Epoch} rss {p.WorkingSet64 / 1e6:F0} MB gcs {GC.CollectionCount(0)} alloc {GC.GetTotalAllocatedBytes() / 1e6:F1} MB loss {r.TrainingLoss:F5}"); });
-backend.Train(arch, new TrainingOptions { Epochs = 6, BatchSize = 256 }, data, null, progress);
-if (nogc) GC.EndNoGCRegion();
-return 0;
-sealed class Sync(Action<EpochReport> a) : IProgress<EpochReport> { public void Report(EpochReport r) => a(r); }
+// The engine-against-PyTorch training benchmark with two more systems in the same rounds: the TorchSharp backend, and the plain TorchSharp
+// loop a user would write for the same network, on a CUDA GPU when TorchSharp reports one, else the CPU. libtorch 2.10 runs here in its
+// default configuration (OpenMP threads that spin while waiting): OMP_WAIT_POLICY=PASSIVE, right for Debian's libtorch 1.13 on OpenBLAS
+// in the PyTorch peer's process, halves its training speed.
+var backend = new TorchSharpBackend(TorchDevice.Auto);
+TorchDevice device = backend.ResolvedDevice;
+string suffix = device.ToString().ToLowerInvariant();
+
+(double, double[]) TrainWithBackend(FeatureMatrix data)
+{
+    var watch = Stopwatch.StartNew();
+    TrainingResult result = backend.Train(TrainingBenchmark.Architecture, TrainingBenchmark.Options, data);
+    return (data.RowCount * (double)TrainingBenchmark.Epochs / watch.Elapsed.TotalSeconds, result.History.Select(h => h.TrainingLoss).ToArray());
+}
+
+(double, double[]) TrainWithPlainLoop(FeatureMatrix data) =>
+    PlainTorchSharpLoop.Train(data, TrainingBenchmark.Epochs, TrainingBenchmark.BatchSize, TrainingBenchmark.LearningRate, device == TorchDevice.Cuda ? TorchSharp.torch.CUDA : TorchSharp.torch.CPU);
+
+return TrainingBenchmark.Run(args, $"plain-loop-{suffix}", ($"torchsharp-{suffix}", TrainWithBackend), ($"plain-loop-{suffix}", TrainWithPlainLoop));

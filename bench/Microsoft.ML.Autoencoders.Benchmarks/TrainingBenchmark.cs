@@ -7,18 +7,28 @@ namespace Microsoft.ML.Autoencoders.Benchmarks;
 /// <summary>
 /// The Fashion-MNIST benchmark of the engine against PyTorch in the same run: all 60,000 training images,
 /// 784-256-64-256-784 (ReLU, sigmoid output), MSE, Adam 1e-3, batch 256, 3 epochs; then inference over the
-/// 60,000 images in batches of 1024. Other training backends (the TorchSharp one, from its own benchmark project) train the same network
-/// in the same rounds; their models are the engine's, so only their training speed is theirs.
+/// 60,000 images in batches of 1024. Other trainers (the TorchSharp backend and a plain TorchSharp loop, from their own benchmark project)
+/// train the same network in the same rounds; only their training speed and losses are measured.
 /// </summary>
 internal static class TrainingBenchmark
 {
-    private const int Epochs = 3;
-    private const int BatchSize = 256;
+    /// <summary>Passes over the training images.</summary>
+    public const int Epochs = 3;
+
+    /// <summary>Rows per gradient step.</summary>
+    public const int BatchSize = 256;
+
+    /// <summary>Adam's learning rate.</summary>
+    public const float LearningRate = 1e-3f;
+
     private const int InferenceBatch = 1024;
     private static readonly int[] Layers = [784, 256, 64, 256, 784];
 
-    /// <summary>Runs the benchmark; <paramref name="backends"/> train the same network as further systems.</summary>
-    public static int Run(string[] args, params (string Name, TrainingBackend Backend)[] backends)
+    /// <summary>
+    /// Runs the benchmark; <paramref name="others"/> train the same network as further systems, each returning its samples/s and epoch losses.
+    /// When <paramref name="reference"/> names one of them, every other one's speed is also printed as a ratio to it.
+    /// </summary>
+    public static int Run(string[] args, string? reference = null, params (string Name, Func<FeatureMatrix, (double SamplesPerSecond, double[] EpochLosses)> Train)[] others)
     {
         string dataDirectory = Option(args, "--data") ?? "/usr/share/datasets/fashion-mnist";
         string python = Option(args, "--python") ?? "/usr/bin/python3";
@@ -32,14 +42,15 @@ internal static class TrainingBenchmark
         // Both systems run in alternation, and each keeps its best round: other work on the machine only ever slows a run down.
         int rounds = Option(args, "--rounds") is string r ? int.Parse(r, CultureInfo.InvariantCulture) : 2;
         SystemResult? engine = null, pytorch = null;
-        var others = new SystemResult?[backends.Length];
+        var results = new SystemResult?[others.Length];
         for (int round = 1; round <= rounds; round++)
         {
             engine = Best(engine, RunEngine(data));
-            for (int b = 0; b < backends.Length; b++)
+            for (int o = 0; o < others.Length; o++)
             {
-                others[b] = Best(others[b], RunBackend(backends[b].Name, backends[b].Backend, data));
-                Console.WriteLine($"round {round}: {backends[b].Name} {others[b]!.TrainSamplesPerSecond:F0} samples/s (best so far)");
+                (double samplesPerSecond, double[] losses) = others[o].Train(data);
+                results[o] = Best(results[o], new SystemResult(others[o].Name, samplesPerSecond, double.NaN, losses));
+                Console.WriteLine($"round {round}: {others[o].Name} {results[o]!.TrainSamplesPerSecond:F0} samples/s (best so far)");
             }
 
             SystemResult? peer = RunPyTorch(python, images, limit);
@@ -61,34 +72,30 @@ internal static class TrainingBenchmark
         Console.WriteLine("GFLOP/s count the dense network's multiply-adds; the engine skips those whose input is zero for all 8 rows of a panel, so its figure is dense work per second.");
         Print(engine, peak);
         Print(pytorch, peak);
-        foreach (SystemResult? other in others)
+        foreach (SystemResult? other in results)
         {
             Print(other!, peak);
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"train_ratio={engine.TrainSamplesPerSecond / pytorch.TrainSamplesPerSecond:F2} infer_ratio={engine.InferRowsPerSecond / pytorch.InferRowsPerSecond:F2} loss_ratio={engine.EpochLosses[^1] / pytorch.EpochLosses[^1]:F3}"));
-        foreach (SystemResult? other in others)
+        SystemResult? referenceResult = results.FirstOrDefault(r => r!.Name == reference);
+        foreach (SystemResult? other in results)
         {
+            string versusReference = referenceResult == null || other == referenceResult ? ""
+                : string.Create(CultureInfo.InvariantCulture, $" train_ratio_vs_{reference}={other!.TrainSamplesPerSecond / referenceResult.TrainSamplesPerSecond:F2}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{other!.Name}: train_ratio_vs_pytorch={other.TrainSamplesPerSecond / pytorch.TrainSamplesPerSecond:F2} train_ratio_vs_engine={other.TrainSamplesPerSecond / engine.TrainSamplesPerSecond:F2} loss_ratio_vs_pytorch={other.EpochLosses[^1] / pytorch.EpochLosses[^1]:F3}"));
+                $"{other!.Name}: train_ratio_vs_pytorch={other.TrainSamplesPerSecond / pytorch.TrainSamplesPerSecond:F2} train_ratio_vs_engine={other.TrainSamplesPerSecond / engine.TrainSamplesPerSecond:F2} loss_ratio_vs_pytorch={other.EpochLosses[^1] / pytorch.EpochLosses[^1]:F3}{versusReference}"));
         }
 
         return 0;
     }
 
-    private static readonly AutoencoderArchitecture Architecture = new(784, [256], 64, null, Activation.Relu, Activation.Relu, Activation.Sigmoid);
+    /// <summary>The benchmark's network: 784-256-64-256-784, ReLU hidden layers and code, sigmoid output.</summary>
+    public static readonly AutoencoderArchitecture Architecture = new(784, [256], 64, null, Activation.Relu, Activation.Relu, Activation.Sigmoid);
 
-    private static readonly TrainingOptions Options = new() { Epochs = Epochs, BatchSize = BatchSize, LearningRate = 1e-3f, Seed = 1 };
-
-    /// <summary>Training alone on another backend; inference is the engine model's, measured once for the engine.</summary>
-    private static SystemResult RunBackend(string name, TrainingBackend backend, FeatureMatrix data)
-    {
-        var watch = Stopwatch.StartNew();
-        TrainingResult result = backend.Train(Architecture, Options, data);
-        double seconds = watch.Elapsed.TotalSeconds;
-        return new SystemResult(name, data.RowCount * (double)Epochs / seconds, double.NaN, result.History.Select(h => h.TrainingLoss).ToArray());
-    }
+    /// <summary>The benchmark's training options.</summary>
+    public static readonly TrainingOptions Options = new() { Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, Seed = 1 };
 
     private static SystemResult RunEngine(FeatureMatrix data)
     {
@@ -121,7 +128,7 @@ internal static class TrainingBenchmark
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[] { script, "--images", images, "--epochs", $"{Epochs}", "--batch-size", $"{BatchSize}", "--lr", "1e-3", "--infer-batch", $"{InferenceBatch}", "--threads", $"{Environment.ProcessorCount}" })
+        foreach (string argument in new[] { script, "--images", images, "--epochs", $"{Epochs}", "--batch-size", $"{BatchSize}", "--lr", LearningRate.ToString(CultureInfo.InvariantCulture), "--infer-batch", $"{InferenceBatch}", "--threads", $"{Environment.ProcessorCount}" })
         {
             start.ArgumentList.Add(argument);
         }
