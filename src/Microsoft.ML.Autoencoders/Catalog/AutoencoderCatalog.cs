@@ -21,9 +21,9 @@ public sealed class AutoencoderCatalog
 
     /// <summary>An autoencoder estimator with the common settings; the other options keep their defaults.</summary>
     /// <param name="featureColumnName">The input column, a known-size vector of float.</param>
-    /// <param name="codeSize">Size of the code (the bottleneck), and of the "Encoded" column.</param>
-    /// <param name="hiddenSizes">Sizes of the encoder's hidden layers (the decoder mirrors them); null for one layer of 128.</param>
-    /// <param name="epochs">Passes over the training data.</param>
+    /// <param name="codeSize">Size of the code (the bottleneck), and of the "Encoded" column; null follows the input's width (ceil(features / 4), 1 to 32).</param>
+    /// <param name="hiddenSizes">Sizes of the encoder's hidden layers (the decoder mirrors them); null for one layer that follows the input's width (at most 128).</param>
+    /// <param name="epochs">Passes over the training data; null for enough to make at least 2,000 gradient steps (at least 20, at most 1,000).</param>
     /// <param name="batchSize">Rows per gradient step.</param>
     /// <param name="learningRate">The learning rate of Adam.</param>
     /// <param name="contamination">The expected fraction of anomalies in the training data, which sets the threshold.</param>
@@ -32,9 +32,9 @@ public sealed class AutoencoderCatalog
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
     public AutoencoderEstimator Autoencoder(
         string featureColumnName = AutoencoderColumnNames.Features,
-        int codeSize = 32,
+        int? codeSize = null,
         int[]? hiddenSizes = null,
-        int epochs = 20,
+        int? epochs = null,
         int batchSize = 128,
         float learningRate = 1e-3f,
         float contamination = 0.05f,
@@ -44,7 +44,7 @@ public sealed class AutoencoderCatalog
         {
             FeatureColumnName = featureColumnName,
             CodeSize = codeSize,
-            EncoderHiddenSizes = hiddenSizes ?? [128],
+            EncoderHiddenSizes = hiddenSizes,
             Epochs = epochs,
             BatchSize = batchSize,
             LearningRate = learningRate,
@@ -60,29 +60,29 @@ public sealed class AutoencoderCatalog
 
     /// <summary>A denoising autoencoder with the common settings: trained to rebuild rows from corrupted copies of them.</summary>
     /// <param name="featureColumnName">The input column, a known-size vector of float.</param>
-    /// <param name="codeSize">Size of the code, and of the "Encoded" column.</param>
-    /// <param name="hiddenSizes">Sizes of the encoder's hidden layers (the decoder mirrors them); null for one layer of 128.</param>
+    /// <param name="codeSize">Size of the code, and of the "Encoded" column; null follows the input's width (ceil(features / 4), 1 to 32).</param>
+    /// <param name="hiddenSizes">Sizes of the encoder's hidden layers (the decoder mirrors them); null for one layer that follows the input's width (at most 128).</param>
     /// <param name="noise">How training batches are corrupted.</param>
     /// <param name="noiseLevel">The noise's strength: the fraction of features corrupted, or the standard deviation of Gaussian noise.</param>
-    /// <param name="epochs">Passes over the training data.</param>
+    /// <param name="epochs">Passes over the training data; null for enough to make at least 2,000 gradient steps (at least 20, at most 1,000).</param>
     /// <param name="outputActivation">Activation of the reconstruction: identity for any real data, sigmoid for data in [0, 1].</param>
     /// <param name="seed">Seeds training; null draws it from the context.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
     /// <exception cref="ArgumentException"><paramref name="noise"/> is <see cref="NoiseKind.None"/>.</exception>
     public DenoisingAutoencoderEstimator DenoisingAutoencoder(
         string featureColumnName = AutoencoderColumnNames.Features,
-        int codeSize = 32,
+        int? codeSize = null,
         int[]? hiddenSizes = null,
         NoiseKind noise = NoiseKind.Masking,
         float noiseLevel = 0.25f,
-        int epochs = 20,
+        int? epochs = null,
         Activation outputActivation = Activation.Identity,
         int? seed = null) =>
         new(Context, new DenoisingAutoencoderEstimator.Options
         {
             FeatureColumnName = featureColumnName,
             CodeSize = codeSize,
-            EncoderHiddenSizes = hiddenSizes ?? [128],
+            EncoderHiddenSizes = hiddenSizes,
             Noise = noise,
             NoiseLevel = noiseLevel,
             Epochs = epochs,
@@ -97,26 +97,26 @@ public sealed class AutoencoderCatalog
 
     /// <summary>A variational autoencoder with the common settings; its score is the negative evidence lower bound.</summary>
     /// <param name="featureColumnName">The input column, a known-size vector of float.</param>
-    /// <param name="codeSize">Latent dimensions, and the size of the "Encoded" column (the latent mean).</param>
-    /// <param name="hiddenSizes">Sizes of the encoder's hidden layers (the decoder mirrors them); null for one layer of 128.</param>
+    /// <param name="codeSize">Latent dimensions, and the size of the "Encoded" column (the latent mean); null follows the input's width (ceil(features / 4), 1 to 32).</param>
+    /// <param name="hiddenSizes">Sizes of the encoder's hidden layers (the decoder mirrors them); null for one layer that follows the input's width (at most 128).</param>
     /// <param name="klWeight">Weight of the KL term: 1 is the ELBO, other values give a beta-VAE.</param>
-    /// <param name="epochs">Passes over the training data.</param>
+    /// <param name="epochs">Passes over the training data; null for enough to make at least 2,000 gradient steps (at least 20, at most 1,000).</param>
     /// <param name="outputActivation">Activation of the reconstruction: identity (Gaussian likelihood) for any real data, sigmoid (Bernoulli) for data in [0, 1].</param>
     /// <param name="seed">Seeds training; null draws it from the context.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
     public VaeEstimator Vae(
         string featureColumnName = AutoencoderColumnNames.Features,
-        int codeSize = 8,
+        int? codeSize = null,
         int[]? hiddenSizes = null,
         float klWeight = 1f,
-        int epochs = 20,
+        int? epochs = null,
         Activation outputActivation = Activation.Identity,
         int? seed = null) =>
         new(Context, new VaeEstimator.Options
         {
             FeatureColumnName = featureColumnName,
             CodeSize = codeSize,
-            EncoderHiddenSizes = hiddenSizes ?? [128],
+            EncoderHiddenSizes = hiddenSizes,
             KlWeight = klWeight,
             Epochs = epochs,
             OutputActivation = outputActivation,
@@ -133,8 +133,8 @@ public sealed class AutoencoderCatalog
     /// <param name="imageChannels">Channels of each image.</param>
     /// <param name="imageHeight">Height of each image.</param>
     /// <param name="imageWidth">Width of each image.</param>
-    /// <param name="codeSize">Size of the dense code; 0 makes the code the encoder's last feature map.</param>
-    /// <param name="epochs">Passes over the training data.</param>
+    /// <param name="codeSize">Size of the dense code; 0 makes the code the encoder's last feature map; null follows the image's size (ceil(pixels / 4), 1 to 32).</param>
+    /// <param name="epochs">Passes over the training data; null for enough to make at least 2,000 gradient steps (at least 20, at most 1,000).</param>
     /// <param name="seed">Seeds training; null draws it from the context.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
     /// <exception cref="ArgumentException">The image shape does not fit the default stages.</exception>
@@ -143,8 +143,8 @@ public sealed class AutoencoderCatalog
         int imageChannels = 1,
         int imageHeight = 28,
         int imageWidth = 28,
-        int codeSize = 32,
-        int epochs = 10,
+        int? codeSize = null,
+        int? epochs = null,
         int? seed = null) =>
         new(Context, new ConvolutionalAutoencoderEstimator.Options
         {

@@ -26,11 +26,16 @@ public sealed partial class AutoencoderEstimator
         /// <summary>The output column of per-feature squared errors (vector of <see cref="float"/>, as long as the input); null or empty switches it off. Default "FeatureErrors".</summary>
         public string? FeatureErrorsColumnName = AutoencoderColumnNames.FeatureErrors;
 
-        /// <summary>Sizes of the encoder's hidden layers, input side first; may be empty. Default one layer of 128.</summary>
-        public int[] EncoderHiddenSizes = [128];
+        /// <summary>
+        /// Sizes of the encoder's hidden layers, input side first; may be empty. Default null: one layer whose size follows the input's width,
+        /// max(2 x code, ceil(sqrt(features x code))), at most 128 (128 for a 28 x 28 image, 16 for 30 features, 4 for 5).
+        /// </summary>
+        public int[]? EncoderHiddenSizes;
 
-        /// <summary>Size of the code (the bottleneck). Default 32.</summary>
-        public int CodeSize = 32;
+        /// <summary>
+        /// Size of the code (the bottleneck). Default null: ceil(features / 4), between 1 and 32 (32 for a 28 x 28 image, 8 for 30 features, 2 for 5).
+        /// </summary>
+        public int? CodeSize;
 
         /// <summary>Sizes of the decoder's hidden layers, code side first; null mirrors <see cref="EncoderHiddenSizes"/>. Default null.</summary>
         public int[]? DecoderHiddenSizes;
@@ -47,8 +52,11 @@ public sealed partial class AutoencoderEstimator
         /// <summary>The loss minimized. Default <see cref="LossFunction.MeanSquaredError"/>; <see cref="LossFunction.BinaryCrossEntropy"/> needs a sigmoid output.</summary>
         public LossFunction Loss = LossFunction.MeanSquaredError;
 
-        /// <summary>Passes over the training data. Default 20.</summary>
-        public int Epochs = 20;
+        /// <summary>
+        /// Passes over the training data. Default null: enough for at least 2,000 gradient steps, and at least 20 (at most 1,000); 20 when the
+        /// training data is streamed.
+        /// </summary>
+        public int? Epochs;
 
         /// <summary>Rows per gradient step. Default 128.</summary>
         public int BatchSize = 128;
@@ -179,9 +187,9 @@ public sealed partial class AutoencoderEstimator
         };
 
         /// <summary>The engine's training options.</summary>
-        internal TrainingOptions ToTrainingOptions(int seed) => new()
+        internal TrainingOptions ToTrainingOptions(int seed, long? rows = null) => new()
         {
-            Epochs = Epochs,
+            Epochs = Epochs ?? DataDefaults.Epochs(rows, BatchSize),
             BatchSize = BatchSize,
             LearningRate = LearningRate,
             Optimizer = Optimizer,
@@ -204,9 +212,12 @@ public sealed partial class AutoencoderEstimator
             KlWeight = KlWeight,
         };
 
+        /// <summary>The code size for <paramref name="inputSize"/> features: <see cref="CodeSize"/>, or the width's default.</summary>
+        internal int CodeSizeFor(int inputSize) => CodeSize ?? DataDefaults.CodeSize(inputSize);
+
         /// <summary>The engine's architecture for <paramref name="inputSize"/> features.</summary>
         internal virtual AutoencoderArchitecture ToArchitecture(int inputSize) =>
-            new(inputSize, EncoderHiddenSizes ?? [], CodeSize, DecoderHiddenSizes, HiddenActivation, CodeActivation, OutputActivation)
+            new(inputSize, EncoderHiddenSizes ?? DataDefaults.HiddenSizes(inputSize, CodeSizeFor(inputSize)), CodeSizeFor(inputSize), DecoderHiddenSizes, HiddenActivation, CodeActivation, OutputActivation)
             {
                 IsVariational = Variational,
                 WinnerTakeAllK = WinnerTakeAllK,
@@ -219,7 +230,7 @@ public sealed partial class AutoencoderEstimator
         internal virtual Options Clone()
         {
             var copy = (Options)MemberwiseClone();
-            copy.EncoderHiddenSizes = (int[])(EncoderHiddenSizes ?? []).Clone();
+            copy.EncoderHiddenSizes = (int[]?)EncoderHiddenSizes?.Clone();
             copy.DecoderHiddenSizes = (int[]?)DecoderHiddenSizes?.Clone();
             return copy;
         }

@@ -44,7 +44,7 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         FeatureColumnCheck.Check(inputSchema, _options.FeatureColumnName, nameof(inputSchema));
-        return OutputShape.Combine(_mlContext, inputSchema, _options.Columns, _options.CodeSize);
+        return OutputShape.Combine(_mlContext, inputSchema, _options.Columns);
     }
 
     /// <summary>Trains on <paramref name="input"/>.</summary>
@@ -80,7 +80,7 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
     {
         ArgumentNullException.ThrowIfNull(input);
         (DataViewSchema.Column column, int size) = FeatureColumnCheck.Check(input.Schema, _options.FeatureColumnName, nameof(input));
-        if (_options.CodeSize > size)
+        if (_options.CodeSizeFor(size) > size)
         {
             throw new ArgumentOutOfRangeException(nameof(Options.CodeSize), _options.CodeSize,
                 $"{nameof(Options.CodeSize)} is {_options.CodeSize}, larger than the {size} features per row of column \"{column.Name}\": a code wider than its input can copy the input through, so reconstruction errors, and the anomaly scores built on them, say nothing. Use a {nameof(Options.CodeSize)} below {size}.");
@@ -132,7 +132,7 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
 
         AutoencoderArchitecture architecture = _options.ToArchitecture(size);
         int seed = _options.Seed ?? host.Rand.Next();
-        TrainingOptions trainingOptions = _options.ToTrainingOptions(seed);
+        TrainingOptions trainingOptions = _options.ToTrainingOptions(seed, training?.RowCount);
         string rows = training != null ? $"{training.RowCount} rows" : $"rows streamed {_options.StreamingBlockRows} at a time";
         TrainingBackend backend = _options.Backend.ForContextDevice(_mlContext.GpuDeviceId, _mlContext.FallbackToCpu);
         channel.Info(MessageSensitivity.None, $"Training autoencoder {architecture} on {rows}{(validation != null ? $", validating on {validation.RowCount}" : "")}, seed {seed}, backend {backend}.");

@@ -85,7 +85,7 @@ public sealed class ConvolutionalAutoencoderEstimator : AutoencoderFamilyEstimat
             DeconvolutionStage[] decoder = DecoderStages
                 ?? encoder.Reverse().Skip(1).Select(stage => new DeconvolutionStage(stage.Channels, 4, 2, 1, Transposed: true))
                     .Append(new DeconvolutionStage(ImageChannels, 4, 2, 1, Transposed: true)).ToArray();
-            var layout = new ConvolutionalLayout(ImageChannels, ImageHeight, ImageWidth, encoder, CodeSize, decoder);
+            var layout = new ConvolutionalLayout(ImageChannels, ImageHeight, ImageWidth, encoder, CodeSizeFor(ImageChannels * ImageHeight * ImageWidth), decoder);
             return AutoencoderArchitecture.Convolutional(layout, HiddenActivation, CodeActivation, OutputActivation);
         }
     }

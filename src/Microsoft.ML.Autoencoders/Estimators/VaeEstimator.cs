@@ -29,14 +29,13 @@ public sealed class VaeEstimator : AutoencoderFamilyEstimator
         return options;
     }
 
-    /// <summary>The options of a variational autoencoder: those of <see cref="AutoencoderEstimator.Options"/> with <see cref="AutoencoderEstimator.Options.Variational"/> on and a code of 8.</summary>
+    /// <summary>The options of a variational autoencoder: those of <see cref="AutoencoderEstimator.Options"/> with <see cref="AutoencoderEstimator.Options.Variational"/> on.</summary>
     public sealed class Options : AutoencoderEstimator.Options
     {
-        /// <summary>Options with <see cref="AutoencoderEstimator.Options.Variational"/> = true and <see cref="AutoencoderEstimator.Options.CodeSize"/> = 8.</summary>
+        /// <summary>Options with <see cref="AutoencoderEstimator.Options.Variational"/> = true.</summary>
         public Options()
         {
             Variational = true;
-            CodeSize = 8;
         }
     }
 }

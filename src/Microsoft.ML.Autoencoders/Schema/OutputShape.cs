@@ -12,10 +12,10 @@ namespace Microsoft.ML.Autoencoders.Schema;
 internal static class OutputShape
 {
     /// <summary>The input's columns (minus those the outputs shadow), then the output columns.</summary>
-    public static SchemaShape Combine(MLContext mlContext, SchemaShape input, AutoencoderColumns columns, int codeSize)
+    public static SchemaShape Combine(MLContext mlContext, SchemaShape input, AutoencoderColumns columns)
     {
         var definition = SchemaDefinition.Create(typeof(OutputRow), SchemaDefinition.Direction.Write);
-        Keep(definition, nameof(OutputRow.Encoded), columns.EncodedColumnName, new VectorDataViewType(NumberDataViewType.Single, codeSize));
+        Keep(definition, nameof(OutputRow.Encoded), columns.EncodedColumnName, new VectorDataViewType(NumberDataViewType.Single, 1));
         Keep(definition, nameof(OutputRow.Reconstruction), columns.ReconstructionColumnName, new VectorDataViewType(NumberDataViewType.Single, 1));
         Keep(definition, nameof(OutputRow.Score), columns.ScoreColumnName, NumberDataViewType.Single);
         Keep(definition, nameof(OutputRow.PredictedLabel), columns.PredictedLabelColumnName, BooleanDataViewType.Instance);
