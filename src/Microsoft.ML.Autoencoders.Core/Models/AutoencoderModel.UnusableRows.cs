@@ -4,11 +4,18 @@ namespace Microsoft.ML.Autoencoders;
 public sealed partial class AutoencoderModel
 {
     /// <summary>
-    /// The rule for a row holding a value training refuses (NaN, an infinity, or a magnitude above <see cref="FeatureMatrix.MaxMagnitude"/>):
-    /// it scores +infinity, so it ranks above every other row and is flagged under any finite threshold, and its feature errors are +infinity at
-    /// exactly those features and NaN at the others (the network's output for such a row means nothing, so neither would its errors). Any other
-    /// row whose score came out NaN (an overflow inside the network) scores +infinity too: no score is ever NaN. Applied after every kind of
-    /// score (mean squared error, scaled, negative ELBO), with one vectorized scan of the rows; rows without a bad value are not touched.
+    /// The score of a row holding NaN, an infinity or a magnitude above <see cref="FeatureMatrix.MaxMagnitude"/> (a value training refuses), and of a
+    /// row whose error overflows single precision: <see cref="float.MaxValue"/>. It ranks above every measurable score and is flagged by every
+    /// threshold below it, and it is finite because ML.NET's anomaly detection evaluator drops rows whose score is NaN or infinite.
+    /// </summary>
+    public const float UnusableRowScore = float.MaxValue;
+
+    /// <summary>
+    /// The rule for a row holding a value training refuses (NaN, an infinity, or a magnitude above <see cref="FeatureMatrix.MaxMagnitude"/>): it
+    /// scores <see cref="UnusableRowScore"/>, and its feature errors are +infinity at exactly those features and NaN at the others (the network's
+    /// output for such a row means nothing, so neither would its errors). Any other row whose score came out NaN or +infinity (an overflow)
+    /// saturates at <see cref="UnusableRowScore"/> too: no score is NaN or infinite. Applied after every kind of score (mean squared error,
+    /// scaled, negative ELBO, importance-weighted), with one vectorized scan of the rows; rows without a bad value are not touched.
     /// </summary>
     private void MarkUnusableRows(ReadOnlySpan<float> inputs, int rows, Span<float> scores, Span<float> featureErrors)
     {
@@ -25,7 +32,7 @@ public sealed partial class AutoencoderModel
             int row = (offset + found) / n;
             if (!scores.IsEmpty)
             {
-                scores[row] = float.PositiveInfinity;
+                scores[row] = UnusableRowScore;
             }
 
             if (!featureErrors.IsEmpty)
@@ -44,9 +51,10 @@ public sealed partial class AutoencoderModel
 
         for (int r = 0; r < scores.Length; r++)
         {
-            if (float.IsNaN(scores[r]))
+            // False for NaN and +infinity alike.
+            if (!(scores[r] < float.PositiveInfinity))
             {
-                scores[r] = float.PositiveInfinity;
+                scores[r] = UnusableRowScore;
             }
         }
     }

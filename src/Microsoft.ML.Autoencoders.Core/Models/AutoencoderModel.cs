@@ -65,8 +65,9 @@ public sealed unsafe partial class AutoencoderModel
     /// <paramref name="scores"/>, and, unless it is empty, each feature's squared error into <paramref name="featureErrors"/>. With
     /// <see cref="ErrorScales"/>, each squared error is first divided by its feature's scale (see <see cref="WithErrorScales(FeatureMatrix)"/>).
     /// A row holding NaN, an infinity or a magnitude above <see cref="FeatureMatrix.MaxMagnitude"/> (a value training refuses) scores
-    /// <see cref="float.PositiveInfinity"/>, and its feature errors are <see cref="float.PositiveInfinity"/> at exactly those features and NaN at
-    /// the others; its code and reconstruction are whatever the network gives and mean nothing. No score is NaN.
+    /// <see cref="UnusableRowScore"/> (<see cref="float.MaxValue"/>), and its feature errors are <see cref="float.PositiveInfinity"/> at exactly
+    /// those features and NaN at the others; its code and reconstruction are whatever the network gives and mean nothing. No score is NaN or
+    /// infinite: one that overflows saturates at <see cref="UnusableRowScore"/>.
     /// </summary>
     public void Score(ReadOnlySpan<float> inputs, Span<float> scores, Span<float> featureErrors = default) =>
         Run(inputs, default, default, scores, featureErrors);
@@ -90,8 +91,8 @@ public sealed unsafe partial class AutoencoderModel
     }
 
     /// <summary>
-    /// Scores every row of <paramref name="inputs"/>: one mean squared reconstruction error per row (+infinity for a row holding NaN, an infinity
-    /// or a magnitude above <see cref="FeatureMatrix.MaxMagnitude"/>).
+    /// Scores every row of <paramref name="inputs"/>: one mean squared reconstruction error per row (<see cref="UnusableRowScore"/> for a row holding
+    /// NaN, an infinity or a magnitude above <see cref="FeatureMatrix.MaxMagnitude"/>).
     /// </summary>
     public float[] Score(FeatureMatrix inputs)
     {

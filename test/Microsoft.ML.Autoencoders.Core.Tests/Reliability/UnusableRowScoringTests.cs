@@ -4,8 +4,8 @@ namespace Microsoft.ML.Autoencoders.Tests.Reliability;
 
 /// <summary>
 /// Scoring rows the model cannot use (NaN, an infinity, or a magnitude above <see cref="FeatureMatrix.MaxMagnitude"/>): every kind of
-/// model scores them +infinity, marks exactly their bad features +infinity in the feature errors and NaN elsewhere, and leaves
-/// the other rows of the batch as they would be alone.
+/// model scores them <see cref="AutoencoderModel.UnusableRowScore"/> (finite, so ML.NET's evaluator keeps them), marks exactly their
+/// bad features +infinity in the feature errors and NaN elsewhere, and leaves the other rows of the batch as they would be alone.
 /// </summary>
 [TestClass]
 public sealed class UnusableRowScoringTests
@@ -42,7 +42,7 @@ public sealed class UnusableRowScoringTests
     });
 
     [TestMethod]
-    public void Score_RowWithNaNInfinityOrHugeValue_ScoresPositiveInfinity()
+    public void Score_RowWithNaNInfinityOrHugeValue_ScoresUnusableRowScore()
     {
         foreach ((string name, AutoencoderModel model) in Models.Value)
         {
@@ -53,7 +53,7 @@ public sealed class UnusableRowScoringTests
 
             foreach ((int row, _) in Planted)
             {
-                Assert.AreEqual(float.PositiveInfinity, scores[row], $"{name}, row {row}");
+                Assert.AreEqual(AutoencoderModel.UnusableRowScore, scores[row], $"{name}, row {row}");
             }
 
             foreach (int row in CleanRows(rows))
@@ -79,7 +79,7 @@ public sealed class UnusableRowScoringTests
 
             foreach ((int row, (int Feature, float Value)[] bad) in Planted)
             {
-                Assert.AreEqual(float.PositiveInfinity, scores[row], $"{name}, row {row}");
+                Assert.AreEqual(AutoencoderModel.UnusableRowScore, scores[row], $"{name}, row {row}");
                 HashSet<int> features = bad.Select(b => Slot(b.Feature, n)).ToHashSet();
                 for (int j = 0; j < n; j++)
                 {
@@ -117,7 +117,7 @@ public sealed class UnusableRowScoringTests
             {
                 if (badRows.Contains(row))
                 {
-                    Assert.AreEqual(float.PositiveInfinity, actual.scores[row], $"{name}, row {row}");
+                    Assert.AreEqual(AutoencoderModel.UnusableRowScore, actual.scores[row], $"{name}, row {row}");
                     Assert.AreEqual(float.PositiveInfinity, actual.errors[row * n + row % n], $"{name}, row {row}");
                     continue;
                 }
@@ -131,7 +131,7 @@ public sealed class UnusableRowScoringTests
     }
 
     [TestMethod]
-    public void ImportanceWeightedScore_RowWithNaNInfinityOrHugeValue_ScoresPositiveInfinity()
+    public void ImportanceWeightedScore_RowWithNaNInfinityOrHugeValue_ScoresUnusableRowScore()
     {
         foreach ((string name, AutoencoderModel model) in Models.Value.Where(m => m.Model.IsVariational))
         {
@@ -141,7 +141,7 @@ public sealed class UnusableRowScoringTests
 
             foreach ((int row, _) in Planted)
             {
-                Assert.AreEqual(float.PositiveInfinity, scores[row], $"{name}, row {row}");
+                Assert.AreEqual(AutoencoderModel.UnusableRowScore, scores[row], $"{name}, row {row}");
             }
 
             foreach (int row in CleanRows(rows))
