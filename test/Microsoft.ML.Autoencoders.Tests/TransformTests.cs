@@ -141,24 +141,6 @@ public sealed class TransformTests
     }
 
     [TestMethod]
-    public void Transform_RowWithNaN_ScoresNaNAndIsNotFlagged()
-    {
-        var mlContext = new MLContext();
-        ImageRow[] rows = FashionMnist.Test.Take(3).Select(r => new ImageRow { Id = r.Id, Features = (float[])r.Features.Clone() }).ToArray();
-        rows[1].Features[100] = float.NaN;
-        rows[2].Features[5] = float.PositiveInfinity;
-
-        IDataView output = SharedModel.Transformer.WithThreshold(0f).Transform(mlContext.Data.LoadFromEnumerable(rows));
-        List<float> scores = Columns.Read<float>(output, "Score");
-        List<bool> labels = Columns.Read<bool>(output, "PredictedLabel");
-
-        Assert.IsTrue(float.IsFinite(scores[0]));
-        Assert.IsTrue(float.IsNaN(scores[1]));
-        Assert.IsTrue(float.IsNaN(scores[2]));
-        CollectionAssert.AreEqual(new[] { true, false, false }, labels);
-    }
-
-    [TestMethod]
     public void Transform_OutputColumnSwitchedOff_IsNotInSchema()
     {
         var mlContext = new MLContext(seed: 1);

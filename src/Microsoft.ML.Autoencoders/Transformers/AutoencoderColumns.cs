@@ -15,13 +15,19 @@ public sealed record AutoencoderColumns
     /// <summary>The reconstruction of each row: a vector of <see cref="float"/> as long as the input. Default "Reconstruction".</summary>
     public string? ReconstructionColumnName { get; init; } = AutoencoderColumnNames.Reconstruction;
 
-    /// <summary>The anomaly score of each row, the mean squared reconstruction error (higher is more anomalous; NaN for a row holding NaN or an infinity). Default "Score".</summary>
+    /// <summary>
+    /// The anomaly score of each row, the mean squared reconstruction error (higher is more anomalous;
+    /// <see cref="AutoencoderModel.UnusableRowScore"/> for a row holding NaN, an infinity or a magnitude above <see cref="FeatureMatrix.MaxMagnitude"/>; never NaN or infinite). Default "Score".
+    /// </summary>
     public string? ScoreColumnName { get; init; } = AutoencoderColumnNames.Score;
 
-    /// <summary>Whether the row is an anomaly: <see cref="bool"/>, true when the score exceeds the threshold. Default "PredictedLabel".</summary>
+    /// <summary>Whether the row is an anomaly: <see cref="bool"/>, true when the score exceeds the threshold (so for every row scored <see cref="AutoencoderModel.UnusableRowScore"/> under any lower threshold). Default "PredictedLabel".</summary>
     public string? PredictedLabelColumnName { get; init; } = AutoencoderColumnNames.PredictedLabel;
 
-    /// <summary>Each feature's squared reconstruction error: a vector of <see cref="float"/> as long as the input. Default "FeatureErrors".</summary>
+    /// <summary>
+    /// Each feature's squared reconstruction error: a vector of <see cref="float"/> as long as the input. For a row holding NaN, an infinity or a
+    /// magnitude above <see cref="FeatureMatrix.MaxMagnitude"/>, +infinity at exactly those features and NaN at the others. Default "FeatureErrors".
+    /// </summary>
     public string? FeatureErrorsColumnName { get; init; } = AutoencoderColumnNames.FeatureErrors;
 
     /// <summary>Throws when the feature column is unnamed or two produced columns share a name.</summary>
