@@ -158,6 +158,32 @@ public sealed class TransformTests
         Assert.AreEqual(BooleanDataViewType.Instance, shape.Single(c => c.Name == "PredictedLabel").ItemType);
     }
 
+    [TestMethod]
+    public void Constructor_EveryOutputColumnSwitchedOff_ThrowsNamingTheOptions()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var options = new AutoencoderEstimator.Options { EncodedColumnName = null, ReconstructionColumnName = "", ScoreColumnName = null, PredictedLabelColumnName = null, FeatureErrorsColumnName = null };
+        var vaeOptions = new VaeEstimator.Options { EncodedColumnName = null, ReconstructionColumnName = null, ScoreColumnName = null, PredictedLabelColumnName = null, FeatureErrorsColumnName = null };
+        var columns = new AutoencoderColumns { EncodedColumnName = null, ReconstructionColumnName = null, ScoreColumnName = "", PredictedLabelColumnName = null, FeatureErrorsColumnName = null };
+
+        ArgumentException[] errors =
+        [
+            Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.Autoencoder(options)),
+            Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.Vae(vaeOptions)),
+            Assert.ThrowsExactly<ArgumentException>(() => new AutoencoderTransformer(SharedModel.Transformer.Model, 0f, columns)),
+        ];
+
+        foreach (ArgumentException error in errors)
+        {
+            foreach (string name in new[] { "EncodedColumnName", "ReconstructionColumnName", "ScoreColumnName", "PredictedLabelColumnName", "FeatureErrorsColumnName" })
+            {
+                StringAssert.Contains(error.Message, name);
+            }
+
+            StringAssert.Contains(error.Message, "at least one");
+        }
+    }
+
     private static Dictionary<uint, (float Score, float[] Code)> ReadById(DataViewRowCursor cursor)
     {
         var result = new Dictionary<uint, (float, float[])>();

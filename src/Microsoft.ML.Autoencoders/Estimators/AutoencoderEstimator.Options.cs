@@ -4,7 +4,8 @@ public sealed partial class AutoencoderEstimator
 {
     /// <summary>
     /// Everything an <see cref="AutoencoderEstimator"/> needs: columns, network shape, training and the anomaly
-    /// threshold. The defaults suit standardized tabular data and [0, 1] pixels alike.
+    /// threshold. The defaults suit standardized tabular data and [0, 1] pixels alike. Any output column can be switched
+    /// off (its name null or empty), but not all of them.
     /// </summary>
     public class Options
     {

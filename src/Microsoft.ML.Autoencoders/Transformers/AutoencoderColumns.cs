@@ -2,7 +2,7 @@ namespace Microsoft.ML.Autoencoders;
 
 /// <summary>
 /// The columns an <see cref="AutoencoderTransformer"/> reads and writes. An output column whose name is null or empty is
-/// not produced (and not computed).
+/// not produced (and not computed); at least one must be named.
 /// </summary>
 public sealed record AutoencoderColumns
 {
@@ -30,13 +30,20 @@ public sealed record AutoencoderColumns
     /// </summary>
     public string? FeatureErrorsColumnName { get; init; } = AutoencoderColumnNames.FeatureErrors;
 
-    /// <summary>Throws when the feature column is unnamed or two produced columns share a name.</summary>
-    /// <exception cref="ArgumentException">A column name is missing or repeated.</exception>
+    /// <summary>Throws when the feature column is unnamed, no output column is named, or two produced columns share a name.</summary>
+    /// <exception cref="ArgumentException">A column name is missing or repeated, or every output column is switched off.</exception>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(FeatureColumnName))
         {
             throw new ArgumentException($"{nameof(FeatureColumnName)} is empty; name the known-size float vector column to read (e.g. \"{AutoencoderColumnNames.Features}\").", nameof(FeatureColumnName));
+        }
+
+        if (Outputs.All(output => string.IsNullOrEmpty(output.Name)))
+        {
+            throw new ArgumentException(
+                $"{string.Join(", ", Outputs.Select(output => output.Role).SkipLast(1))} and {Outputs.Last().Role} are all null or empty, so the autoencoder would add no column and compute nothing; " +
+                $"at least one output column is needed (e.g. {nameof(ScoreColumnName)} = \"{AutoencoderColumnNames.Score}\").");
         }
 
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -32,7 +32,7 @@ public sealed class AutoencoderTransformer : ITransformer
     /// <param name="columns">The columns to read and write; null for the defaults.</param>
     /// <param name="trainingHistory">The per-epoch reports of the training that produced <paramref name="model"/>, if known.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is NaN.</exception>
-    /// <exception cref="ArgumentException">A column name is missing or repeated.</exception>
+    /// <exception cref="ArgumentException">A column name is missing or repeated, or every output column is switched off.</exception>
     public AutoencoderTransformer(AutoencoderModel model, float threshold, AutoencoderColumns? columns = null, IReadOnlyList<EpochReport>? trainingHistory = null)
     {
         ArgumentNullException.ThrowIfNull(model);
