@@ -141,24 +141,6 @@ public sealed class TransformTests
     }
 
     [TestMethod]
-    public void Transform_RowWithNaN_ScoresNaNAndIsNotFlagged()
-    {
-        var mlContext = new MLContext();
-        ImageRow[] rows = FashionMnist.Test.Take(3).Select(r => new ImageRow { Id = r.Id, Features = (float[])r.Features.Clone() }).ToArray();
-        rows[1].Features[100] = float.NaN;
-        rows[2].Features[5] = float.PositiveInfinity;
-
-        IDataView output = SharedModel.Transformer.WithThreshold(0f).Transform(mlContext.Data.LoadFromEnumerable(rows));
-        List<float> scores = Columns.Read<float>(output, "Score");
-        List<bool> labels = Columns.Read<bool>(output, "PredictedLabel");
-
-        Assert.IsTrue(float.IsFinite(scores[0]));
-        Assert.IsTrue(float.IsNaN(scores[1]));
-        Assert.IsTrue(float.IsNaN(scores[2]));
-        CollectionAssert.AreEqual(new[] { true, false, false }, labels);
-    }
-
-    [TestMethod]
     public void Transform_OutputColumnSwitchedOff_IsNotInSchema()
     {
         var mlContext = new MLContext(seed: 1);
@@ -174,6 +156,32 @@ public sealed class TransformTests
         CollectionAssert.AreEquivalent(expected, shape.Select(c => c.Name).ToArray());
         Assert.AreEqual(SchemaShape.Column.VectorKind.Vector, shape.Single(c => c.Name == "Code").Kind);
         Assert.AreEqual(BooleanDataViewType.Instance, shape.Single(c => c.Name == "PredictedLabel").ItemType);
+    }
+
+    [TestMethod]
+    public void Constructor_EveryOutputColumnSwitchedOff_ThrowsNamingTheOptions()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var options = new AutoencoderEstimator.Options { EncodedColumnName = null, ReconstructionColumnName = "", ScoreColumnName = null, PredictedLabelColumnName = null, FeatureErrorsColumnName = null };
+        var vaeOptions = new VaeEstimator.Options { EncodedColumnName = null, ReconstructionColumnName = null, ScoreColumnName = null, PredictedLabelColumnName = null, FeatureErrorsColumnName = null };
+        var columns = new AutoencoderColumns { EncodedColumnName = null, ReconstructionColumnName = null, ScoreColumnName = "", PredictedLabelColumnName = null, FeatureErrorsColumnName = null };
+
+        ArgumentException[] errors =
+        [
+            Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.Autoencoder(options)),
+            Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.Vae(vaeOptions)),
+            Assert.ThrowsExactly<ArgumentException>(() => new AutoencoderTransformer(SharedModel.Transformer.Model, 0f, columns)),
+        ];
+
+        foreach (ArgumentException error in errors)
+        {
+            foreach (string name in new[] { "EncodedColumnName", "ReconstructionColumnName", "ScoreColumnName", "PredictedLabelColumnName", "FeatureErrorsColumnName" })
+            {
+                StringAssert.Contains(error.Message, name);
+            }
+
+            StringAssert.Contains(error.Message, "at least one");
+        }
     }
 
     private static Dictionary<uint, (float Score, float[] Code)> ReadById(DataViewRowCursor cursor)

@@ -37,7 +37,10 @@ public sealed partial class AutoencoderModel
 
                 if (!scores.IsEmpty || !featureErrors.IsEmpty)
                 {
-                    ScoreChunk(x, y, count, scores.IsEmpty ? default : scores.Slice(start, count), featureErrors.IsEmpty ? default : featureErrors.Slice(start * InputSize, count * InputSize));
+                    Span<float> chunkScores = scores.IsEmpty ? default : scores.Slice(start, count);
+                    Span<float> chunkErrors = featureErrors.IsEmpty ? default : featureErrors.Slice(start * InputSize, count * InputSize);
+                    ScoreChunk(x, y, count, chunkScores, chunkErrors);
+                    MarkUnusableRows(x, count, chunkScores, chunkErrors);
                 }
             }
         }

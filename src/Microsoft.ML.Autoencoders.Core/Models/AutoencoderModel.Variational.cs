@@ -115,6 +115,8 @@ public sealed partial class AutoencoderModel
     /// <summary>
     /// An importance-weighted estimate of -log p(x) per row (higher is more anomalous): -log of the mean over <paramref name="samples"/> draws
     /// z ~ q(z|x) of p(x|z) p(z) / q(z|x). Never above the negative ELBO in expectation; tighter as <paramref name="samples"/> grows.
+    /// A row holding NaN, an infinity or a magnitude above <see cref="FeatureMatrix.MaxMagnitude"/> scores <see cref="UnusableRowScore"/>, as in
+    /// <see cref="Score(ReadOnlySpan{float}, Span{float}, Span{float})"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The model is not variational.</exception>
     public float[] ImportanceWeightedScore(FeatureMatrix inputs, int samples, int seed)
@@ -205,6 +207,7 @@ public sealed partial class AutoencoderModel
             scores[r] = (float)-(max + Math.Log(sum / samples));
         }
 
+        MarkUnusableRows(inputs.Values, rows, scores, default);
         return scores;
     }
 

@@ -64,7 +64,10 @@ public sealed unsafe partial class AutoencoderModel
     /// ELBO with the latent mean as its one sample, see <see cref="ImportanceWeightedScore(FeatureMatrix, int, int)"/> for a sharper estimate), into
     /// <paramref name="scores"/>, and, unless it is empty, each feature's squared error into <paramref name="featureErrors"/>. With
     /// <see cref="ErrorScales"/>, each squared error is first divided by its feature's scale (see <see cref="WithErrorScales(FeatureMatrix)"/>).
-    /// A row holding NaN or an infinity scores NaN.
+    /// A row holding NaN, an infinity or a magnitude above <see cref="FeatureMatrix.MaxMagnitude"/> (a value training refuses) scores
+    /// <see cref="UnusableRowScore"/> (<see cref="float.MaxValue"/>), and its feature errors are <see cref="float.PositiveInfinity"/> at exactly
+    /// those features and NaN at the others; its code and reconstruction are whatever the network gives and mean nothing. No score is NaN or
+    /// infinite: one that overflows saturates at <see cref="UnusableRowScore"/>.
     /// </summary>
     public void Score(ReadOnlySpan<float> inputs, Span<float> scores, Span<float> featureErrors = default) =>
         Run(inputs, default, default, scores, featureErrors);
@@ -87,7 +90,10 @@ public sealed unsafe partial class AutoencoderModel
         return new FeatureMatrix(reconstructions, InputSize);
     }
 
-    /// <summary>Scores every row of <paramref name="inputs"/>: one mean squared reconstruction error per row.</summary>
+    /// <summary>
+    /// Scores every row of <paramref name="inputs"/>: one mean squared reconstruction error per row (<see cref="UnusableRowScore"/> for a row holding
+    /// NaN, an infinity or a magnitude above <see cref="FeatureMatrix.MaxMagnitude"/>).
+    /// </summary>
     public float[] Score(FeatureMatrix inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -99,6 +105,8 @@ public sealed unsafe partial class AutoencoderModel
     /// <summary>
     /// One pass over <paramref name="inputs"/> that fills whichever of the outputs are not empty: codes
     /// (<see cref="CodeSize"/> per row), reconstructions and feature errors (<see cref="InputSize"/> per row) and scores (one per row).
+    /// Rows holding NaN, an infinity or a magnitude above <see cref="FeatureMatrix.MaxMagnitude"/> score and show feature errors as
+    /// <see cref="Score(ReadOnlySpan{float}, Span{float}, Span{float})"/> says.
     /// </summary>
     /// <exception cref="ArgumentException">An input or output length does not match the row count.</exception>
     public void Run(ReadOnlySpan<float> inputs, Span<float> codes, Span<float> reconstructions, Span<float> scores, Span<float> featureErrors)
@@ -153,11 +161,15 @@ public sealed unsafe partial class AutoencoderModel
 
             if (!scores.IsEmpty || !featureErrors.IsEmpty)
             {
-                ScoreChunk(x, layerInput, count, scores.IsEmpty ? default : scores.Slice(start, count), featureErrors.IsEmpty ? default : featureErrors.Slice(start * InputSize, count * InputSize));
+                Span<float> bandScores = scores.IsEmpty ? default : scores.Slice(start, count);
+                Span<float> bandErrors = featureErrors.IsEmpty ? default : featureErrors.Slice(start * InputSize, count * InputSize);
+                ScoreChunk(x, layerInput, count, bandScores, bandErrors);
                 if (variational && !scores.IsEmpty)
                 {
-                    ScoreElbo(x, layerInput, workspace.Outputs[_network.CodeLayer], count, scores.Slice(start, count));
+                    ScoreElbo(x, layerInput, workspace.Outputs[_network.CodeLayer], count, bandScores);
                 }
+
+                MarkUnusableRows(x, count, bandScores, bandErrors);
             }
         }
         finally

@@ -77,6 +77,7 @@ internal sealed class BatchOutputs
             case OutputRole.Score:
                 return (ValueGetter<float>)((ref float value) => value = _scores[slot()]);
             default:
+                // Rows the model cannot use score AutoencoderModel.UnusableRowScore (float.MaxValue), so every lower threshold flags them.
                 float threshold = _threshold;
                 return (ValueGetter<bool>)((ref bool value) => value = _scores[slot()] > threshold);
         }

@@ -4,7 +4,8 @@ public sealed partial class AutoencoderEstimator
 {
     /// <summary>
     /// Everything an <see cref="AutoencoderEstimator"/> needs: columns, network shape, training and the anomaly
-    /// threshold. The defaults suit standardized tabular data and [0, 1] pixels alike.
+    /// threshold. The defaults suit standardized tabular data and [0, 1] pixels alike. Any output column can be switched
+    /// off (its name null or empty), but not all of them.
     /// </summary>
     public class Options
     {
@@ -17,13 +18,21 @@ public sealed partial class AutoencoderEstimator
         /// <summary>The output column of reconstructions (vector of <see cref="float"/>, as long as the input); null or empty switches it off. Default "Reconstruction".</summary>
         public string? ReconstructionColumnName = AutoencoderColumnNames.Reconstruction;
 
-        /// <summary>The output column of anomaly scores (<see cref="float"/>, the mean squared reconstruction error; higher is more anomalous); null or empty switches it off. Default "Score".</summary>
+        /// <summary>
+        /// The output column of anomaly scores (<see cref="float"/>, the mean squared reconstruction error; higher is more
+        /// anomalous; <see cref="AutoencoderModel.UnusableRowScore"/> for a row holding NaN, an infinity or a magnitude above
+        /// <see cref="FeatureMatrix.MaxMagnitude"/>); null or empty switches it off. Default "Score".
+        /// </summary>
         public string? ScoreColumnName = AutoencoderColumnNames.Score;
 
         /// <summary>The output column of predicted anomalies (<see cref="bool"/>, score above the threshold); null or empty switches it off. Default "PredictedLabel".</summary>
         public string? PredictedLabelColumnName = AutoencoderColumnNames.PredictedLabel;
 
-        /// <summary>The output column of per-feature squared errors (vector of <see cref="float"/>, as long as the input); null or empty switches it off. Default "FeatureErrors".</summary>
+        /// <summary>
+        /// The output column of per-feature squared errors (vector of <see cref="float"/>, as long as the input; for a row holding NaN, an infinity or a
+        /// magnitude above <see cref="FeatureMatrix.MaxMagnitude"/>, +infinity at exactly those features and NaN at the others); null or empty switches it
+        /// off. Default "FeatureErrors".
+        /// </summary>
         public string? FeatureErrorsColumnName = AutoencoderColumnNames.FeatureErrors;
 
         /// <summary>

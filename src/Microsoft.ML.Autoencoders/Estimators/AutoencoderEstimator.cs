@@ -29,7 +29,7 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
     /// <param name="mlContext">The context whose log, progress channels and random source training uses.</param>
     /// <param name="options">The options.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="ArgumentException">Options contradict each other (e.g. two outputs share a column name).</exception>
+    /// <exception cref="ArgumentException">Options contradict each other (e.g. two outputs share a column name), or every output column is switched off.</exception>
     public AutoencoderEstimator(MLContext mlContext, Options options)
     {
         ArgumentNullException.ThrowIfNull(mlContext);

@@ -7,8 +7,11 @@ namespace Microsoft.ML.Autoencoders;
 /// A trained autoencoder as an ML.NET transformer. It adds, to every row of a known-size float vector column, the code
 /// (<see cref="AutoencoderColumns.EncodedColumnName"/>), the reconstruction, the anomaly score (the mean squared
 /// reconstruction error, higher is more anomalous), the predicted label (score above <see cref="Threshold"/>) and each
-/// feature's squared error; columns whose names are null or empty are not produced. Rows are read ahead and run through
-/// the model a batch at a time. Immutable and safe to use from many threads at once.
+/// feature's squared error; columns whose names are null or empty are not produced. A row holding NaN, an infinity or a
+/// magnitude above <see cref="FeatureMatrix.MaxMagnitude"/> scores <see cref="AutoencoderModel.UnusableRowScore"/>
+/// (<see cref="float.MaxValue"/>, finite so that ML.NET's evaluator counts it), is predicted an anomaly under every threshold
+/// below that, and its feature errors are +infinity at exactly those features and NaN elsewhere. Rows are read ahead and run
+/// through the model a batch at a time. Immutable and safe to use from many threads at once.
 /// </summary>
 /// <remarks>
 /// <c>mlContext.Model.Save</c> cannot store this transformer (ML.NET 5 lets only its own assemblies write model
@@ -29,7 +32,7 @@ public sealed class AutoencoderTransformer : ITransformer
     /// <param name="columns">The columns to read and write; null for the defaults.</param>
     /// <param name="trainingHistory">The per-epoch reports of the training that produced <paramref name="model"/>, if known.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is NaN.</exception>
-    /// <exception cref="ArgumentException">A column name is missing or repeated.</exception>
+    /// <exception cref="ArgumentException">A column name is missing or repeated, or every output column is switched off.</exception>
     public AutoencoderTransformer(AutoencoderModel model, float threshold, AutoencoderColumns? columns = null, IReadOnlyList<EpochReport>? trainingHistory = null)
     {
         ArgumentNullException.ThrowIfNull(model);
