@@ -10,13 +10,16 @@ logs=artifacts/logs
 mkdir -p "$logs"
 
 # Fashion-MNIST, which the tests and samples read, comes from Debian's dataset-fashion-mnist (or the folder FASHION_MNIST_DIR names).
+# The pictures' text needs a font file: SkiaSharp's NoDependencies library reads /usr/share/fonts and, finding none, draws no text.
 install_data() {
-  if [ -n "${FASHION_MNIST_DIR:-}" ] || dpkg -s dataset-fashion-mnist >/dev/null 2>&1; then return 0; fi
-  local sudo=""
+  local packages=() sudo=""
+  [ -n "${FASHION_MNIST_DIR:-}" ] || dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || packages+=(dataset-fashion-mnist)
+  dpkg -s fonts-dejavu-core >/dev/null 2>&1 || packages+=(fonts-dejavu-core)
+  [ ${#packages[@]} -gt 0 ] || return 0
   [ "$(id -u)" -eq 0 ] || sudo=sudo
-  echo "== installing Debian's dataset-fashion-mnist"
+  echo "== installing Debian's ${packages[*]}"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq dataset-fashion-mnist >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}" >/dev/null
 }
 
 run_tests() {
@@ -50,7 +53,8 @@ run_tests() {
 run_sample() {
   local name=${1:-AnomalyDetection}
   local project="samples/$name/$name.csproj"
-  [ -f "$project" ] && [ "$name" != Common ] || { echo "No sample named $name; the samples are: $(ls samples | grep -vx Common | paste -sd' ' -)." >&2; exit 2; }
+  # A sample is a folder samples/NAME with NAME.csproj; samples/Common and samples/Plotting hold what the samples share.
+  [ -f "$project" ] || { echo "No sample named $name; the samples are: $(cd samples && for d in */; do [ -f "$d${d%/}.csproj" ] && echo "${d%/}"; done | paste -sd' ' -)." >&2; exit 2; }
   install_data
   dotnet run --project "$project" -c "$configuration" -- "${@:2}"
 }

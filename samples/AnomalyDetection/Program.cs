@@ -10,7 +10,7 @@ using Microsoft.ML.Data;
 int normalClass = args.Length > 0 ? int.Parse(args[0]) : 1;
 int epochs = args.Length > 1 ? int.Parse(args[1]) : 15;
 string[] classNames = FashionMnist.ClassNames;
-string output = Plot.OutputFolder("AnomalyDetection");
+string output = OutputFolder.For("AnomalyDetection");
 
 var clock = Stopwatch.StartNew();
 var mlContext = new MLContext(seed: 1);
@@ -67,7 +67,7 @@ Console.WriteLine("Mean score by class: " + string.Join(", ", byClass.Select(c =
 
 // Pictures: loss curves, the extremes of the score, and per-pixel error maps of the top flags.
 var history = model.TrainingHistory;
-Plot.LineChart(Path.Combine(output, "loss.svg"), $"Training a {classNames[normalClass]} autoencoder", "epoch", "mean squared error",
+Charts.LineChart(Path.Combine(output, "loss.png"), $"Training a {classNames[normalClass]} autoencoder", "epoch", "mean squared error",
     new Series("training", history.Select(h => (double)h.Epoch).ToList(), history.Select(h => h.TrainingLoss).ToList()),
     new Series("validation", history.Select(h => (double)h.Epoch).ToList(), history.Select(h => h.ValidationLoss ?? double.NaN).ToList()));
 
@@ -75,7 +75,7 @@ int[] order = Enumerable.Range(0, test.Length).OrderByDescending(i => scores[i])
 const int shown = 10;
 Tile Image(int i) => new(test[i].Features, $"{classNames[(int)test[i].Class]} {scores[i]:F3}");
 int[] missed = order.Reverse().Where(i => truth[i]).Take(shown).ToArray(); // the anomalies that look most normal
-Plot.ImageGrid(Path.Combine(output, "extremes.svg"), $"Test images by anomaly score (normal: {classNames[normalClass]})",
+ImageGrid.Save(Path.Combine(output, "extremes.png"), $"Test images by anomaly score (normal: {classNames[normalClass]})",
     [order.Take(shown).Select(Image).ToList(), order.TakeLast(shown).Reverse().Select(Image).ToList(), missed.Select(Image).ToList()], 28, 28,
     rowLabels: ["most anomalous", "least anomalous", "anomalies scored lowest"]);
 
@@ -91,7 +91,7 @@ foreach (int i in order)
 }
 
 int[] thinned = Enumerable.Range(0, fpr.Count).Where(i => i % 20 == 0 || i == fpr.Count - 1).ToArray();
-Plot.LineChart(Path.Combine(output, "roc.svg"), $"ROC curve, AUROC {metrics.AreaUnderRocCurve:F4}", "false-positive rate", "detection rate",
+Charts.LineChart(Path.Combine(output, "roc.png"), $"ROC curve, AUROC {metrics.AreaUnderRocCurve:F4}", "false-positive rate", "detection rate",
     new Series("autoencoder score", thinned.Select(i => fpr[i]).ToList(), thinned.Select(i => tpr[i]).ToList()),
     new Series("chance", [0, 1], [0, 1]));
 
@@ -101,14 +101,14 @@ IDataView topRows = model.Transform(mlContext.Data.LoadFromEnumerable(top.Select
 float[][] reconstructions = Columns.ReadVectors(topRows, "Reconstruction");
 float[][] errors = Columns.ReadVectors(topRows, "FeatureErrors");
 float errorMax = errors.Max(e => e.Max());
-Plot.ImageGrid(Path.Combine(output, "top-flags.svg"), "Top flags: image, reconstruction, per-pixel squared error",
+ImageGrid.Save(Path.Combine(output, "top-flags.png"), "Top flags: image, reconstruction, per-pixel squared error",
     [
         top.Select(Image).ToList(),
         reconstructions.Select(r => new Tile(r)).ToList(),
         errors.Select(e => new Tile(e, $"max {e.Max():F2}", ColorMap.Heat, errorMax)).ToList(),
     ], 28, 28, rowLabels: ["image", "reconstruction", "squared error"]);
 
-Console.WriteLine($"Pictures: {Path.Combine(output, "loss.svg")}, roc.svg, extremes.svg, top-flags.svg");
+Console.WriteLine($"Pictures: {Path.Combine(output, "loss.png")}, roc.png, extremes.png, top-flags.png");
 Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
 
 ImageRow[] Load(string set)

@@ -11,7 +11,7 @@ using Microsoft.ML.Data;
 NoiseKind noise = args.Length > 0 ? Enum.Parse<NoiseKind>(args[0], ignoreCase: true) : NoiseKind.Gaussian;
 float noiseLevel = args.Length > 1 ? float.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : noise == NoiseKind.Gaussian ? 0.3f : 0.5f;
 int trainCount = args.Length > 2 ? int.Parse(args[2]) : 20_000;
-string output = Plot.OutputFolder("Denoising");
+string output = OutputFolder.For("Denoising");
 string noiseName = noise == NoiseKind.Gaussian ? $"Gaussian noise, standard deviation {noiseLevel}" : $"{noise.ToString().ToLowerInvariant()} noise on {noiseLevel * 100:0}% of the pixels";
 
 var clock = Stopwatch.StartNew();
@@ -74,17 +74,17 @@ Console.WriteLine("Gain by class: " + string.Join(", ", Enumerable.Range(0, 10).
 
 // Pictures: the loss curve, and noisy / cleaned / clean for one test image of each of the first eight classes.
 var history = model.TrainingHistory;
-Plot.LineChart(Path.Combine(output, "loss.svg"), "Training the denoising autoencoder", "epoch", "mean squared error against the clean images",
+Charts.LineChart(Path.Combine(output, "loss.png"), "Training the denoising autoencoder", "epoch", "mean squared error against the clean images",
     new Series("training", history.Select(h => (double)h.Epoch).ToList(), history.Select(h => h.TrainingLoss).ToList()));
 int[] shown = Enumerable.Range(0, 8).Select(c => Array.FindIndex(testClasses, k => k == c)).ToArray();
-Plot.ImageGrid(Path.Combine(output, "denoised.svg"), $"Held-out test images: {noiseName}",
+ImageGrid.Save(Path.Combine(output, "denoised.png"), $"Held-out test images: {noiseName}",
     [
         shown.Select(i => new Tile(Clip(noisy[i]), $"{noisyPsnr[i]:F1} dB")).ToList(),
         shown.Select(i => new Tile(reconstructions[i], $"{cleanedPsnr[i]:F1} dB")).ToList(),
         shown.Select(i => new Tile(clean[i], FashionMnist.ClassNames[testClasses[i]])).ToList(),
     ], FashionMnist.Side, FashionMnist.Side, rowLabels: ["noisy", "reconstructed", "clean"]);
 
-Console.WriteLine($"Pictures: {Path.Combine(output, "loss.svg")}, denoised.svg");
+Console.WriteLine($"Pictures: {Path.Combine(output, "loss.png")}, denoised.png");
 Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
 
 static IEnumerable<ImageRow> Rows(FeatureMatrix images) =>

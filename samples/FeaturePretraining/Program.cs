@@ -47,16 +47,16 @@ foreach ((string name, int size, MulticlassClassificationMetrics metrics, TimeSp
 }
 
 // Pictures: the autoencoder's loss curve, and the test images' codes and PCA projections reduced to two dimensions by PCA, by class.
-string output = Plot.OutputFolder("FeaturePretraining");
+string output = OutputFolder.For("FeaturePretraining");
 var history = autoencoderModel!.TrainingHistory;
-Plot.LineChart(Path.Combine(output, "loss.svg"), $"Autoencoder 784-{autoencoder.EncoderHiddenSizes[0]}-{codeSize} on {trainCount:N0} images", "epoch", "mean squared error",
+Charts.LineChart(Path.Combine(output, "loss.png"), $"Autoencoder 784-{autoencoder.EncoderHiddenSizes[0]}-{codeSize} on {trainCount:N0} images", "epoch", "mean squared error",
     new Series("training", history.Select(h => (double)h.Epoch).ToList(), history.Select(h => h.TrainingLoss).ToList()));
 IDataView codes = autoencoderModel.Transform(test);
 var plane = mlContext.Transforms.ProjectToPrincipalComponents("Plane", "Encoded", rank: 2, seed: 1).Fit(codes).Transform(codes);
 uint[] testClasses = Columns.Read<uint>(plane, "Class");
 var points = Columns.ReadVectors(plane, "Plane").Select((p, i) => ((double)p[0], (double)p[1], (int)testClasses[i])).ToList();
-Plot.Scatter(Path.Combine(output, "codes.svg"), "Autoencoder codes of the test images, first two principal components", "component 1", "component 2", points, FashionMnist.ClassNames);
-Console.WriteLine($"Pictures: {Path.Combine(output, "loss.svg")}, codes.svg");
+Charts.Scatter(Path.Combine(output, "codes.png"), "Autoencoder codes of the test images, first two principal components", "component 1", "component 2", points, FashionMnist.ClassNames);
+Console.WriteLine($"Pictures: {Path.Combine(output, "loss.png")}, codes.png");
 Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
 
 (string, int, MulticlassClassificationMetrics, TimeSpan) Evaluate(string name, int size, IEstimator<ITransformer> pipeline)

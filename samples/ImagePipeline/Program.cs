@@ -9,7 +9,7 @@ using Microsoft.ML.Transforms.Image;
 
 const int normalClass = 7; // sneakers
 const int side = 32;       // the network's input: 1 x 32 x 32
-string folder = Path.Combine(Plot.OutputFolder("ImagePipeline"), "images");
+string folder = Path.Combine(OutputFolder.For("ImagePipeline"), "images");
 Directory.CreateDirectory(folder);
 
 (FeatureMatrix images, byte[] classes) = FashionMnist.Read("t10k", 3000);
@@ -17,8 +17,7 @@ var files = new List<ImageFile>();
 for (int i = 0; i < images.RowCount; i++)
 {
     string name = $"{i:D4}-{FashionMnist.ClassNames[classes[i]].Replace('/', '-')}.png";
-    byte[] rgb = images.Row(i).ToArray().SelectMany(v => Enumerable.Repeat((byte)MathF.Round(v * 255f), 3)).ToArray();
-    File.WriteAllBytes(Path.Combine(folder, name), Png.Encode(rgb, FashionMnist.Side, FashionMnist.Side));
+    Pictures.WriteGray(Path.Combine(folder, name), images.Row(i), FashionMnist.Side, FashionMnist.Side);
     files.Add(new ImageFile { Path = name, Class = classes[i], Label = classes[i] == normalClass ? 0f : 1f });
 }
 
@@ -40,9 +39,8 @@ Console.WriteLine($"AUROC {metrics.AreaUnderRocCurve:F4} on {files.Count - 2000:
 // The test images as the pipeline saw them, above their reconstructions.
 float[][] pixels = scored.GetColumn<VBuffer<float>>("Features").Take(10).Select(v => v.DenseValues().ToArray()).ToArray();
 float[][] rebuilt = scored.GetColumn<VBuffer<float>>("Reconstruction").Take(10).Select(v => v.DenseValues().ToArray()).ToArray();
-string picture = Path.Combine(Plot.OutputFolder("ImagePipeline"), "reconstructions.svg");
-Plot.ImageGrid(picture, "Loaded, resized and extracted by ML.NET (top); reconstructed (bottom)",
-    [pixels.Select(p => new Tile(p)).ToArray(), rebuilt.Select(p => new Tile(p)).ToArray()], side, side);
+string picture = Path.Combine(OutputFolder.For("ImagePipeline"), "reconstructions.png");
+Pictures.WriteGrid(picture, "Loaded, resized and extracted by ML.NET (top); reconstructed (bottom)", [pixels, rebuilt], side);
 Console.WriteLine($"Wrote {picture}.");
 
 /// <summary>An image file and its class; Label is 1 for an anomaly.</summary>

@@ -80,15 +80,15 @@ foreach (var group in planted.GroupBy(i => orders[i].Planted))
 }
 
 // Pictures: the loss curve, and every order's score coloured by what was planted in it.
-string output = Plot.OutputFolder("TabularAnomalies");
+string output = OutputFolder.For("TabularAnomalies");
 var history = ((IEnumerable<ITransformer>)model).OfType<AutoencoderTransformer>().Single().TrainingHistory;
-Plot.LineChart(Path.Combine(output, "loss.svg"), "Autoencoder on the orders", "epoch", "mean squared error",
+Charts.LineChart(Path.Combine(output, "loss.png"), "Autoencoder on the orders", "epoch", "mean squared error",
     new Series("training", history.Select(h => (double)h.Epoch).ToList(), history.Select(h => h.TrainingLoss).ToList()));
 string[] kinds = ["none", "price", "night", "invoice", "age"];
-Plot.Scatter(Path.Combine(output, "scores.svg"), "Anomaly score of each order, by what was planted in it", "order", "score",
+Charts.Scatter(Path.Combine(output, "scores.png"), "Anomaly score of each order, by what was planted in it", "order", "score",
     Enumerable.Range(0, rowCount).Select(i => ((double)i, (double)scores[i], Array.IndexOf(kinds, orders[i].Planted == "" ? "none" : orders[i].Planted))).OrderBy(p => p.Item3).ToList(), // planted ones drawn on top
     kinds.Select(k => k == "none" ? "nothing planted" : $"planted: {k}").ToArray());
-Console.WriteLine($"Pictures: {Path.Combine(output, "loss.svg")}, scores.svg");
+Console.WriteLine($"Pictures: {Path.Combine(output, "loss.png")}, scores.png");
 Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
 
 /// <summary>One order: four numeric columns, three categorical ones, and what was planted in it.</summary>

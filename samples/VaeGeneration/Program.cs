@@ -13,7 +13,7 @@ int codeSize = args.Length > 1 ? int.Parse(args[1]) : 8;
 int epochs = args.Length > 2 ? int.Parse(args[2]) : 20;
 string[] classNames = FashionMnist.ClassNames;
 const int side = FashionMnist.Side;
-string output = Plot.OutputFolder("VaeGeneration");
+string output = OutputFolder.For("VaeGeneration");
 
 var clock = Stopwatch.StartNew();
 var mlContext = new MLContext(seed: 1);
@@ -55,7 +55,7 @@ Console.WriteLine();
 
 // (a) New images: latent vectors drawn from the standard normal prior, decoded.
 FeatureMatrix samples = model.SamplePrior(count: 40, seed: 11);
-Plot.ImageGrid(Path.Combine(output, "prior-samples.svg"), $"40 samples from the prior of the VAE with {codeSize} latent units",
+ImageGrid.Save(Path.Combine(output, "prior-samples.png"), $"40 samples from the prior of the VAE with {codeSize} latent units",
     Enumerable.Range(0, 5).Select(r => (IReadOnlyList<Tile>)Enumerable.Range(0, 8).Select(c => new Tile(samples.Row(r * 8 + c).ToArray())).ToList()).ToList(),
     side, side);
 
@@ -74,7 +74,7 @@ foreach ((int fromClass, int toClass) in pairs)
     ]);
 }
 
-Plot.ImageGrid(Path.Combine(output, "interpolation.svg"), "Interpolating between test images in latent space (outer columns: the test images themselves)",
+ImageGrid.Save(Path.Combine(output, "interpolation.png"), "Interpolating between test images in latent space (outer columns: the test images themselves)",
     interpolationRows, side, side);
 
 // (c) A VAE with two latent units: its latent plane, as the test images' means and as decoded images.
@@ -90,7 +90,7 @@ Console.WriteLine("Mean latent position by class: " + string.Join(", ", Enumerab
     float[][] members = means.Where((_, i) => testClasses[i] == c).ToArray();
     return $"{classNames[c]} ({members.Average(m => m[0]):F2}, {members.Average(m => m[1]):F2})";
 })));
-Plot.Scatter(Path.Combine(output, "latent-space.svg"), "Latent means of the 10,000 test images, 2-unit VAE", "latent 1", "latent 2",
+Charts.Scatter(Path.Combine(output, "latent-space.png"), "Latent means of the 10,000 test images, 2-unit VAE", "latent 1", "latent 2",
     means.Select((m, i) => ((double)m[0], (double)m[1], (int)testClasses[i])).ToList(), classNames);
 
 // The decoder across the plane: a 12 x 12 grid of latent vectors from -2 to 2 (the prior's bulk), decoded.
@@ -107,17 +107,17 @@ for (int r = 0; r < gridSize; r++)
 }
 
 FeatureMatrix manifold = vae2.Model.Decode(new FeatureMatrix(grid, 2));
-Plot.ImageGrid(Path.Combine(output, "latent-grid.svg"), "The 2-unit VAE's decoder on a grid: latent 1 from -2 (left) to 2, latent 2 (rows)",
+ImageGrid.Save(Path.Combine(output, "latent-grid.png"), "The 2-unit VAE's decoder on a grid: latent 1 from -2 (left) to 2, latent 2 (rows)",
     Enumerable.Range(0, gridSize).Select(r => (IReadOnlyList<Tile>)Enumerable.Range(0, gridSize).Select(c => new Tile(manifold.Row(r * gridSize + c).ToArray())).ToList()).ToList(),
     side, side, rowLabels: Enumerable.Range(0, gridSize).Select(r => $"{Coordinate(gridSize - 1 - r):+0.0;-0.0;0}").ToList(), scale: 2);
 
 var history = vae.TrainingHistory;
 var history2 = vae2.TrainingHistory;
-Plot.LineChart(Path.Combine(output, "loss.svg"), "Training the VAEs", "epoch", "training loss (negative ELBO)",
+Charts.LineChart(Path.Combine(output, "loss.png"), "Training the VAEs", "epoch", "training loss (negative ELBO)",
     new Series($"{codeSize} latent units", history.Select(h => (double)h.Epoch).ToList(), history.Select(h => h.TrainingLoss).ToList()),
     new Series("2 latent units", history2.Select(h => (double)h.Epoch).ToList(), history2.Select(h => h.TrainingLoss).ToList()));
 
-Console.WriteLine($"Pictures: {Path.Combine(output, "prior-samples.svg")}, interpolation.svg, latent-space.svg, latent-grid.svg, loss.svg");
+Console.WriteLine($"Pictures: {Path.Combine(output, "prior-samples.png")}, interpolation.png, latent-space.png, latent-grid.png, loss.png");
 Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
 
 static IEnumerable<ImageRow> Rows(FeatureMatrix images) =>
