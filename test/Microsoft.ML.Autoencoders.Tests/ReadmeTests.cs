@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Reflection.PortableExecutable;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
@@ -26,29 +27,75 @@ public sealed partial class ReadmeTests
         }
 
         MetadataReference[] references = References();
+        var failures = new List<string>();
+        for (int i = 0; i < blocks.Length; i++)
+        {
+            string[] errors = Compile(blocks[i], $"ReadmeBlock{i + 1}", references, out _);
+            if (errors.Length > 0)
+            {
+                string firstLine = blocks[i].Split('\n').FirstOrDefault(l => l.Trim().Length > 0 && !l.StartsWith("using ", StringComparison.Ordinal)) ?? "";
+                failures.Add($"README block {i + 1} (\"{firstLine.Trim()}\"):\n  " + string.Join("\n  ", errors));
+            }
+        }
+
+        Assert.IsEmpty(failures, string.Join("\n", failures));
+    }
+
+    [TestMethod]
+    public void FirstExample_Run_PrintsWhatTheReadmeShowsAndFlagsEveryPlantedAnomaly()
+    {
+        string readme = File.ReadAllText(FindReadme());
+        Match code = CSharpBlock().Match(readme);
+        string shown = TextBlock().Match(readme, code.Index + code.Length).Groups["code"].Value.Trim();
+        Assert.IsEmpty(Compile(code.Groups["code"].Value, "ReadmeFirstExample", References(), out byte[] image));
+
+        string printed = RunInTemporaryFolder(image).Trim();
+
+        StringAssert.Contains(printed, "10 of the 10 planted anomalies among them");
+        Assert.AreEqual(shown, printed, "the README shows what its first example prints");
+    }
+
+    /// <summary>Compiles <paramref name="code"/> as a console program with an SDK project's implicit usings; returns its errors.</summary>
+    private static string[] Compile(string code, string name, MetadataReference[] references, out byte[] image)
+    {
         var parse = new CSharpParseOptions(LanguageVersion.Preview);
         // The implicit usings of an SDK console project, as a reader's project would have them.
         SyntaxTree globalUsings = CSharpSyntaxTree.ParseText(
             "global using System; global using System.Collections.Generic; global using System.IO; global using System.Linq; global using System.Threading; global using System.Threading.Tasks;",
             parse);
-        var failures = new List<string>();
-        for (int i = 0; i < blocks.Length; i++)
+        var compilation = CSharpCompilation.Create(
+            name,
+            [globalUsings, CSharpSyntaxTree.ParseText(code, parse, path: name)],
+            references,
+            new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
+        using var output = new MemoryStream();
+        string[] errors = compilation.Emit(output).Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToArray();
+        image = output.ToArray();
+        return errors;
+    }
+
+    /// <summary>Runs a compiled program's entry point in a fresh folder, and returns what it wrote to the console.</summary>
+    private static string RunInTemporaryFolder(byte[] image)
+    {
+        MethodInfo entry = Assembly.Load(image).EntryPoint!;
+        string folder = Directory.CreateTempSubdirectory("readme-example-").FullName;
+        string previousFolder = Environment.CurrentDirectory;
+        TextWriter previousOut = Console.Out;
+        using var printed = new StringWriter();
+        try
         {
-            var compilation = CSharpCompilation.Create(
-                $"ReadmeBlock{i + 1}",
-                [globalUsings, CSharpSyntaxTree.ParseText(blocks[i], parse, path: $"README block {i + 1}")],
-                references,
-                new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
-            using var output = new MemoryStream();
-            var errors = compilation.Emit(output).Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
-            if (errors.Length > 0)
-            {
-                string firstLine = blocks[i].Split('\n').FirstOrDefault(l => l.Trim().Length > 0 && !l.StartsWith("using ", StringComparison.Ordinal)) ?? "";
-                failures.Add($"README block {i + 1} (\"{firstLine.Trim()}\"):\n  " + string.Join("\n  ", errors.Select(e => e.ToString())));
-            }
+            Environment.CurrentDirectory = folder;
+            Console.SetOut(printed);
+            entry.Invoke(null, entry.GetParameters().Length == 0 ? null : [Array.Empty<string>()]);
+        }
+        finally
+        {
+            Console.SetOut(previousOut);
+            Environment.CurrentDirectory = previousFolder;
+            Directory.Delete(folder, recursive: true);
         }
 
-        Assert.IsEmpty(failures, string.Join("\n", failures));
+        return printed.ToString();
     }
 
     // The runtime's assemblies and every managed assembly beside the tests: the engine, this layer, ML.NET and its dependencies.
@@ -91,4 +138,7 @@ public sealed partial class ReadmeTests
 
     [GeneratedRegex(@"^```csharp[ \t]*\r?\n(?<code>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();
+
+    [GeneratedRegex(@"^```text[ \t]*\r?\n(?<code>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex TextBlock();
 }
