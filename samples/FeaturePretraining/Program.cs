@@ -29,6 +29,11 @@ var autoencoder = new AutoencoderEstimator.Options
     Epochs = 15,
     BatchSize = 128,
     Seed = 2,
+    // The classifier needs the code alone: leaving the other outputs out keeps the trainer's Score and PredictedLabel the only ones.
+    ReconstructionColumnName = null,
+    ScoreColumnName = null,
+    PredictedLabelColumnName = null,
+    FeatureErrorsColumnName = null,
 };
 
 AutoencoderTransformer? autoencoderModel = null;
@@ -36,7 +41,7 @@ var results = new List<(string Name, int Size, MulticlassClassificationMetrics M
 {
     Evaluate("raw pixels", 784, Classifier("Features")),
     Evaluate($"PCA, rank {codeSize}", codeSize, mlContext.Transforms.ProjectToPrincipalComponents("Pca", "Features", rank: codeSize, seed: 1).Append(Classifier("Pca"))),
-    Evaluate($"autoencoder code", codeSize, mlContext.Autoencoders.Autoencoder(autoencoder).Append(Classifier("Encoded"))),
+    Evaluate($"autoencoder code", codeSize, mlContext.Autoencoders.Autoencoder(autoencoder).AppendCacheCheckpoint(mlContext).Append(Classifier("Encoded"))), // L-BFGS reads the codes once, not once per pass
 };
 
 Console.WriteLine();

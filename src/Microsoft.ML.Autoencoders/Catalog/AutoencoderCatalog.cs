@@ -7,6 +7,12 @@ namespace Microsoft.ML.Autoencoders;
 /// The autoencoder operations of an <see cref="MLContext"/>, reached as <c>mlContext.Autoencoders</c>: estimators,
 /// and saving and loading of pipelines that hold autoencoders.
 /// </summary>
+/// <remarks>
+/// Habits for longer pipelines: standardise the input with <c>NormalizeMeanVariance(..., fixZero: false)</c>, which centres each column
+/// (the default <c>fixZero: true</c> only scales it); put <c>AppendCacheCheckpoint(mlContext)</c> right after the autoencoder when a
+/// multi-pass trainer follows, or every pass re-runs the autoencoder; and rename or switch off (null) the autoencoder's <c>Score</c> and
+/// <c>PredictedLabel</c> columns when a later trainer writes its own, which would hide them.
+/// </remarks>
 public sealed class AutoencoderCatalog
 {
     /// <summary>The catalog of <paramref name="mlContext"/>.</summary>
