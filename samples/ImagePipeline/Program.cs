@@ -29,7 +29,7 @@ IDataView test = mlContext.Data.LoadFromEnumerable(files.Skip(2000));
 var pipeline = mlContext.Transforms.LoadImages("Image", folder, nameof(ImageFile.Path))
     .Append(mlContext.Transforms.ResizeImages("Image", side, side, "Image", ImageResizingEstimator.ResizingKind.Fill))
     .Append(mlContext.Transforms.ExtractPixels("Features", "Image", ImagePixelExtractingEstimator.ColorBits.Red, scaleImage: 1f / 255f)) // grey: one channel
-    .Append(mlContext.Autoencoders.ConvolutionalAutoencoder("Features", imageChannels: 1, imageHeight: side, imageWidth: side, codeSize: 32, epochs: 10, seed: 2));
+    .Append(mlContext.Autoencoders.ConvolutionalAutoencoder("Features", imageChannels: 1, imageHeight: side, imageWidth: side, codeSize: 32, epochs: 20, seed: 2));
 ITransformer model = TrainingProgress.Run(mlContext, "Training a convolutional autoencoder on the loaded images", () => pipeline.Fit(train));
 
 IDataView scored = model.Transform(test);

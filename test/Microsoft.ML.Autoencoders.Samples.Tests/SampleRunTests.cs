@@ -112,8 +112,9 @@ public sealed class SampleRunTests
     }
 
     /// <summary>
-    /// ImagePipeline as it is (3,000 PNG files, 10 epochs; about 4 s; measured AUROC 0.866). Outputting zeros gives 0.76 on the same
-    /// test images and the same network after 3 epochs 0.758; the floor is 0.8. The PNG files it wrote as its input are checked too.
+    /// ImagePipeline as it is (3,000 PNG files, 20 epochs; about 5 s; measured AUROC 0.973). Outputting zeros gives 0.76 on the same
+    /// test images, the same network after 3 epochs 0.758 and after 10 epochs 0.866, and scoring by the distance to the mean training
+    /// sneaker about 0.98; the floor is 0.93. The PNG files it wrote as its input are checked too.
     /// </summary>
     [TestMethod]
     public void ImagePipeline_DefaultRun_PrintsAurocAboveFloorAndWritesPictures()
@@ -121,7 +122,7 @@ public sealed class SampleRunTests
         RunSample("ImagePipeline", [], run =>
         {
             double auroc = run.Headline("AUROC", @"^AUROC (?<value>\S+) on ");
-            Assert.IsInRange(0.8, 1.0, auroc, "AUROC of the sneaker autoencoder on the 1,000 test images");
+            Assert.IsInRange(0.93, 1.0, auroc, "AUROC of the sneaker autoencoder on the 1,000 test images");
             run.AssertPictures("ImagePipeline", "reconstructions.png");
             string[] images = Directory.GetFiles(Path.Combine(run.PictureFolder("ImagePipeline"), "images"), "*.png");
             Assert.HasCount(3000, images, "The sample writes 3,000 PNG files and loads them through ML.NET.");
