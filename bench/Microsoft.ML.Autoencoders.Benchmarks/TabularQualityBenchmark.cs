@@ -26,13 +26,16 @@ internal static class TabularQualityBenchmark
 
     private static readonly string[] Peers = ["iforest", "ocsvm", "lof", "pca", "mlnet-pca"];
 
-    /// <summary>The library's options compared with its default, by name: each changes one thing.</summary>
-    private static readonly Dictionary<string, Func<AutoencoderEstimator.Options>> Variants = new()
+    /// <summary>The library's options compared with its default, by name, for a table of the given width: each changes one thing.</summary>
+    private static readonly Dictionary<string, Func<int, AutoencoderEstimator.Options>> Variants = new()
     {
-        ["scaled"] = () => new() { ScaleFeatureErrors = true },
-        ["early-stop"] = () => new() { ValidationFraction = 0.2f, EarlyStoppingPatience = 20 },
-        ["weight-decay"] = () => new() { WeightDecay = 1e-3f },
-        ["vae"] = () => new() { Variational = true },
+        // The default shape before this benchmark: a code of ceil(d / 4) and a hidden layer of max(2 x code, ceil(sqrt(d x code))).
+        ["narrow"] = width => new() { CodeSize = QuarterWidth(width), EncoderHiddenSizes = [Math.Max(2 * QuarterWidth(width), (int)Math.Ceiling(Math.Sqrt(width * QuarterWidth(width))))] },
+        ["scaled"] = _ => new() { ScaleFeatureErrors = true },
+        ["weight-decay"] = _ => new() { WeightDecay = 1e-3f },
+        ["early-stop"] = _ => new() { ValidationFraction = 0.2f, EarlyStoppingPatience = 20 },
+        ["gaussian-noise"] = _ => new() { Noise = NoiseKind.Gaussian, NoiseLevel = 0.2f },
+        ["vae"] = _ => new() { Variational = true },
     };
 
     public static int Run(string[] args)
@@ -68,7 +71,7 @@ internal static class TabularQualityBenchmark
             (float[][] rows, bool[] anomalous) = table.Read(tableDirectory);
             int normal = anomalous.Count(a => !a);
             int width = rows[0].Length;
-            int components = DefaultCode(width);
+            int components = QuarterWidth(width);
             Console.Error.WriteLine($"{table.Name}: {rows.Length} rows ({anomalous.Count(a => a)} anomalies), {width} features; {table.Source}");
             for (int seed = 1; seed <= seeds; seed++)
             {
@@ -79,17 +82,18 @@ internal static class TabularQualityBenchmark
                 jobs.Add(new { train = prefix + "-train.csv", test = prefix + "-test.csv", scores = prefix + "-peers.csv", seed, components });
                 splits.Add((table, seed, testAnomalous, prefix + "-peers.csv"));
 
+                // A fresh context per detector, so that each trains from the same seed whichever detectors run before it.
                 var mlContext = new MLContext(seed: seed);
                 IDataView trainView = View(mlContext, train);
                 IDataView testView = View(mlContext, test);
                 Record(results[Default], table, testAnomalous, Scores(mlContext.Autoencoders.Autoencoder("Features").Fit(trainView), testView));
                 foreach (string variant in variants)
                 {
-                    AutoencoderEstimator.Options options = Variants[variant]();
-                    Record(results[Default + "+" + variant], table, testAnomalous, Scores(mlContext.Autoencoders.Autoencoder(options).Fit(trainView), testView));
+                    AutoencoderEstimator.Options options = Variants[variant](width);
+                    Record(results[Default + "+" + variant], table, testAnomalous, Scores(new MLContext(seed: seed).Autoencoders.Autoencoder(options).Fit(trainView), testView));
                 }
 
-                var pca = mlContext.AnomalyDetection.Trainers.RandomizedPca("Features", rank: components, seed: seed).Fit(trainView);
+                var pca = new MLContext(seed: seed).AnomalyDetection.Trainers.RandomizedPca("Features", rank: components, seed: seed).Fit(trainView);
                 Record(results["mlnet-pca"], table, testAnomalous, Scores(pca, testView));
                 Console.Error.WriteLine($"  seed {seed}: {train.Length} training rows, {test.Length} test rows; library and ML.NET done ({watch.Elapsed.TotalSeconds:F0} s)");
             }
@@ -123,8 +127,8 @@ internal static class TabularQualityBenchmark
         return 0;
     }
 
-    /// <summary>The code size the library gives a table of <paramref name="width"/> features, which the PCA peers take as their rank.</summary>
-    private static int DefaultCode(int width) => Math.Clamp((width + 3) / 4, 1, 32);
+    /// <summary>ceil(<paramref name="width"/> / 4), at most 32: the PCA peers' rank, and the code of the "narrow" variant.</summary>
+    private static int QuarterWidth(int width) => Math.Clamp((width + 3) / 4, 1, 32);
 
     private static (float[][] Train, float[][] Test, bool[] TestAnomalous) Split(float[][] rows, bool[] anomalous, int seed)
     {
