@@ -43,11 +43,11 @@ internal static class QualityBenchmark
                 TrainingResult result = new AutoencoderTrainer(Architecture(member), Options(member, epochs)).Train(subset);
                 float[] scores = result.Model.Score(test);
                 bool[] anomalous = testLabels.Select(l => l != digit).ToArray();
-                aurocs.Add(Auroc(scores, anomalous));
+                aurocs.Add(RankMetrics.Auroc(scores, anomalous));
                 if (!result.Model.IsVariational)
                 {
                     // The same model with its errors scaled by their training means (the ScaleFeatureErrors option).
-                    scaledAurocs.Add(Auroc(result.Model.WithErrorScales(subset).Score(test), anomalous));
+                    scaledAurocs.Add(RankMetrics.Auroc(result.Model.WithErrorScales(subset).Score(test), anomalous));
                 }
                 else
                 {
@@ -55,7 +55,7 @@ internal static class QualityBenchmark
                     var errors = new float[test.Values.Length];
                     result.Model.Score(test.Values, new float[test.RowCount], errors);
                     float[] meanErrors = Enumerable.Range(0, test.RowCount).Select(r => errors.AsSpan(r * 784, 784).ToArray().Average()).ToArray();
-                    errorAurocs.Add(Auroc(meanErrors, anomalous));
+                    errorAurocs.Add(RankMetrics.Auroc(meanErrors, anomalous));
                 }
             }
 
@@ -131,33 +131,6 @@ internal static class QualityBenchmark
         }
 
         return new FeatureMatrix(values.ToArray(), data.ColumnCount);
-    }
-
-    /// <summary>The area under the ROC curve of <paramref name="scores"/> for telling positives from negatives (ties count half).</summary>
-    internal static double Auroc(float[] scores, bool[] positive)
-    {
-        int[] order = Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ToArray();
-        double rankSum = 0;
-        int positives = positive.Count(p => p);
-        for (int i = 0; i < order.Length;)
-        {
-            int j = i;
-            while (j + 1 < order.Length && scores[order[j + 1]] == scores[order[i]])
-            {
-                j++;
-            }
-
-            double rank = (i + j) / 2.0 + 1;
-            for (int k = i; k <= j; k++)
-            {
-                rankSum += positive[order[k]] ? rank : 0;
-            }
-
-            i = j + 1;
-        }
-
-        long negatives = scores.Length - positives;
-        return (rankSum - positives * (positives + 1) / 2.0) / ((double)positives * negatives);
     }
 
     private static double[]? RunPeer(string python, string images, string labels, string member, int digit, int epochs)

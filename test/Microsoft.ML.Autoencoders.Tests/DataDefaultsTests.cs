@@ -8,9 +8,9 @@ public sealed class DataDefaultsTests
 {
     [TestMethod]
     [DataRow(1, 1, 2)]
-    [DataRow(5, 2, 4)]
-    [DataRow(30, 8, 16)]
-    [DataRow(100, 25, 50)]
+    [DataRow(5, 2, 10)]
+    [DataRow(30, 15, 60)]
+    [DataRow(100, 32, 128)]
     [DataRow(784, 32, 128)]
     [DataRow(5000, 32, 128)]
     public void ToArchitecture_NoShapeGiven_CodeAndHiddenLayerFollowTheWidth(int features, int code, int hidden)

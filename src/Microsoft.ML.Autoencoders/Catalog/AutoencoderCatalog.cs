@@ -27,7 +27,7 @@ public sealed class AutoencoderCatalog
 
     /// <summary>An autoencoder estimator with the common settings; the other options keep their defaults.</summary>
     /// <param name="featureColumnName">The input column, a known-size vector of float.</param>
-    /// <param name="codeSize">Size of the code (the bottleneck), and of the "Encoded" column; null follows the input's width (ceil(features / 4), 1 to 32).</param>
+    /// <param name="codeSize">Size of the code (the bottleneck), and of the "Encoded" column; null follows the input's width (features / 2 rounded down, 1 to 32).</param>
     /// <param name="hiddenSizes">Sizes of the encoder's hidden layers (the decoder mirrors them); null for one layer that follows the input's width (at most 128).</param>
     /// <param name="epochs">Passes over the training data; null for enough to make at least 2,000 gradient steps (at least 20, at most 1,000).</param>
     /// <param name="batchSize">Rows per gradient step.</param>
@@ -66,7 +66,7 @@ public sealed class AutoencoderCatalog
 
     /// <summary>A denoising autoencoder with the common settings: trained to rebuild rows from corrupted copies of them.</summary>
     /// <param name="featureColumnName">The input column, a known-size vector of float.</param>
-    /// <param name="codeSize">Size of the code, and of the "Encoded" column; null follows the input's width (ceil(features / 4), 1 to 32).</param>
+    /// <param name="codeSize">Size of the code, and of the "Encoded" column; null follows the input's width (features / 2 rounded down, 1 to 32).</param>
     /// <param name="hiddenSizes">Sizes of the encoder's hidden layers (the decoder mirrors them); null for one layer that follows the input's width (at most 128).</param>
     /// <param name="noise">How training batches are corrupted.</param>
     /// <param name="noiseLevel">The noise's strength: the fraction of features corrupted, or the standard deviation of Gaussian noise.</param>
@@ -103,7 +103,7 @@ public sealed class AutoencoderCatalog
 
     /// <summary>A variational autoencoder with the common settings; its score is the negative evidence lower bound.</summary>
     /// <param name="featureColumnName">The input column, a known-size vector of float.</param>
-    /// <param name="codeSize">Latent dimensions, and the size of the "Encoded" column (the latent mean); null follows the input's width (ceil(features / 4), 1 to 32).</param>
+    /// <param name="codeSize">Latent dimensions, and the size of the "Encoded" column (the latent mean); null follows the input's width (features / 2 rounded down, 1 to 32).</param>
     /// <param name="hiddenSizes">Sizes of the encoder's hidden layers (the decoder mirrors them); null for one layer that follows the input's width (at most 128).</param>
     /// <param name="klWeight">Weight of the KL term: 1 is the ELBO, other values give a beta-VAE.</param>
     /// <param name="epochs">Passes over the training data; null for enough to make at least 2,000 gradient steps (at least 20, at most 1,000).</param>

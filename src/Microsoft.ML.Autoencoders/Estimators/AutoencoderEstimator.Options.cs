@@ -37,12 +37,12 @@ public sealed partial class AutoencoderEstimator
 
         /// <summary>
         /// Sizes of the encoder's hidden layers, input side first; may be empty. Default null: one layer whose size follows the input's width,
-        /// max(2 x code, ceil(sqrt(features x code))), at most 128 (128 for a 28 x 28 image, 16 for 30 features, 4 for 5).
+        /// max(2 x code, 2 x features), at most 128 (128 for a 28 x 28 image, 60 for 30 features, 10 for 5).
         /// </summary>
         public int[]? EncoderHiddenSizes;
 
         /// <summary>
-        /// Size of the code (the bottleneck). Default null: ceil(features / 4), between 1 and 32 (32 for a 28 x 28 image, 8 for 30 features, 2 for 5).
+        /// Size of the code (the bottleneck). Default null: features / 2 rounded down, between 1 and 32 (32 for a 28 x 28 image, 15 for 30 features, 2 for 5).
         /// </summary>
         public int? CodeSize;
 
