@@ -79,4 +79,21 @@ public sealed class PersistenceTests
 
         StringAssert.Contains(e.Message, "mlContext.Autoencoders.SaveModel");
     }
+
+    [TestMethod]
+    public void LoadModel_FileWrittenByFormatVersion1_LoadsWithTheOutputsItWasSavedWith()
+    {
+        var mlContext = new MLContext();
+        string directory = Path.Combine(AppContext.BaseDirectory, "TestData");
+        List<int> expected = File.ReadAllText(Path.Combine(directory, "pipeline-v1.outputs.txt")).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+
+        ITransformer loaded = mlContext.Autoencoders.LoadModel(Path.Combine(directory, "pipeline-v1.zip"), out DataViewSchema inputSchema);
+
+        IDataView probe = SmallPipeline.Data(mlContext, 8, 20, seed: 11);
+        CollectionAssert.AreEqual(expected, Columns.Bits(loaded.Transform(probe), SmallPipeline.Columns));
+        Assert.AreEqual("Vector<Single, 8>", inputSchema["Features"].Type.ToString());
+        AutoencoderTransformer autoencoder = ((TransformerChain<ITransformer>)loaded).OfType<AutoencoderTransformer>().Single();
+        CollectionAssert.AreEqual(new[] { 1, 2, 3 }, autoencoder.TrainingHistory.Select(r => r.Epoch).ToArray());
+        Assert.IsTrue(autoencoder.TrainingHistory.All(r => r.EpochCount == 3 && r.ValidationLoss > 0 && r.TrainingLoss > 0 && r.LearningRate == 1e-2f));
+    }
 }
