@@ -96,4 +96,49 @@ public sealed class PersistenceTests
         CollectionAssert.AreEqual(new[] { 1, 2, 3 }, autoencoder.TrainingHistory.Select(r => r.Epoch).ToArray());
         Assert.IsTrue(autoencoder.TrainingHistory.All(r => r.EpochCount == 3 && r.ValidationLoss > 0 && r.TrainingLoss > 0 && r.LearningRate == 1e-2f));
     }
+
+    [TestMethod]
+    public void LoadModel_TruncatedMLNetSegment_ThrowsInvalidDataNamingTheEntry()
+    {
+        var mlContext = new MLContext(seed: 1);
+        byte[] file = Save(mlContext, SmallPipeline.Fit(mlContext));
+        foreach (string name in new[] { "input-schema.zip", "segment-0.zip", "segment-2.zip" })
+        {
+            byte[] segment = PipelineZip.Entry(file, name);
+            foreach (int length in new[] { 0, 30, segment.Length / 2, segment.Length - 1 })
+            {
+                byte[] damaged = PipelineZip.Replace(file, name, segment[..length]);
+
+                var e = Assert.ThrowsExactly<InvalidDataException>(() => new MLContext().Autoencoders.LoadModel(new MemoryStream(damaged), out _), $"{name} cut to {length} bytes");
+
+                StringAssert.Contains(e.Message, $"\"{name}\"");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void LoadModel_MLNetSegmentThatMLNetRefuses_ThrowsInvalidDataKeepingMLNetsException()
+    {
+        // A well-formed zip (valid CRCs) whose chain model is cut short: it passes every zip check and reaches ML.NET's reader.
+        var mlContext = new MLContext(seed: 1);
+        byte[] file = Save(mlContext, SmallPipeline.Fit(mlContext));
+        byte[] segment = PipelineZip.Entry(file, "segment-0.zip");
+        byte[] chain = PipelineZip.Entry(segment, "TransformerChain/Model.key");
+        byte[] damaged = PipelineZip.Replace(file, "segment-0.zip", PipelineZip.Replace(segment, "TransformerChain/Model.key", chain[..(chain.Length / 2)]));
+
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => new MLContext().Autoencoders.LoadModel(new MemoryStream(damaged), out _));
+
+        TestContext.WriteLine(e.ToString());
+        StringAssert.Contains(e.Message, "\"segment-0.zip\"");
+        StringAssert.Contains(e.Message, "ML.NET");
+        Assert.IsNotNull(e.InnerException);
+        StringAssert.Contains(e.Message, e.InnerException.Message);
+    }
+
+    private static byte[] Save(MLContext mlContext, ITransformer model)
+    {
+        var stream = new MemoryStream();
+        mlContext.Autoencoders.SaveModel(model, SmallPipeline.Data(mlContext, 8, 1, seed: 3).Schema, stream);
+        return stream.ToArray();
+    }
 }

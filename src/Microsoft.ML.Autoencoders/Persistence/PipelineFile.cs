@@ -15,6 +15,9 @@ namespace Microsoft.ML.Autoencoders.Persistence;
 /// <item>per autoencoder, <c>segment-N.mlae</c> (the engine's model file) and <c>segment-N.json</c> (columns, threshold, history).</item>
 /// </list>
 /// Chains are flattened on saving; loading rebuilds one <see cref="TransformerChain{TLastTransformer}"/> with public constructors.
+/// Loading checks every entry it reads, and every entry of an ML.NET segment, against its length and CRC-32 (see
+/// <see cref="ZipEntries"/>), and reports any damage, including what ML.NET throws for a segment it cannot read, as
+/// <see cref="InvalidDataException"/> naming the entry.
 /// </summary>
 internal static class PipelineFile
 {
@@ -94,7 +97,7 @@ internal static class PipelineFile
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"This is not an autoencoder pipeline file: it is not a zip archive ({e.Message}). Save pipelines with mlContext.Autoencoders.SaveModel.", e);
+            throw new InvalidDataException($"This is not an autoencoder pipeline file: it is not a zip archive, or a damaged one ({e.Message}). Save pipelines with mlContext.Autoencoders.SaveModel.", e);
         }
 
         using (archive)
@@ -126,22 +129,19 @@ internal static class PipelineFile
         }
     }
 
-    private static ITransformer LoadMLNet(MLContext mlContext, ZipArchive archive, string name, out DataViewSchema schema)
-    {
-        using MemoryStream buffer = ReadEntry(archive, name);
-        return mlContext.Model.Load(buffer, out schema);
-    }
+    private static ITransformer LoadMLNet(MLContext mlContext, ZipArchive archive, string name, out DataViewSchema schema) =>
+        MLNetSegment.Load(mlContext, ReadEntry(archive, name), name, out schema);
 
     private static AutoencoderTransformer LoadAutoencoder(ZipArchive archive, string entry)
     {
         AutoencoderModel model;
-        using (MemoryStream buffer = ReadEntry(archive, entry + ".mlae"))
+        using (var buffer = new MemoryStream(ReadEntry(archive, entry + ".mlae"), writable: false))
         {
             model = AutoencoderModel.Load(buffer);
         }
 
         AutoencoderSettings settings;
-        using (MemoryStream buffer = ReadEntry(archive, entry + ".json"))
+        using (var buffer = new MemoryStream(ReadEntry(archive, entry + ".json"), writable: false))
         {
             try
             {
@@ -166,7 +166,7 @@ internal static class PipelineFile
 
     private static Manifest ReadManifest(ZipArchive archive)
     {
-        using MemoryStream buffer = ReadEntry(archive, ManifestEntry);
+        using var buffer = new MemoryStream(ReadEntry(archive, ManifestEntry), writable: false);
         Manifest? manifest;
         try
         {
@@ -219,19 +219,7 @@ internal static class PipelineFile
         buffer.CopyTo(target);
     }
 
-    private static MemoryStream ReadEntry(ZipArchive archive, string name)
-    {
-        ZipArchiveEntry entry = archive.GetEntry(name)
-            ?? throw new InvalidDataException($"The pipeline file has no entry \"{name}\"; it is damaged, or not written by mlContext.Autoencoders.SaveModel.");
-        var buffer = new MemoryStream();
-        using (Stream source = entry.Open())
-        {
-            source.CopyTo(buffer);
-        }
-
-        buffer.Position = 0;
-        return buffer;
-    }
+    private static byte[] ReadEntry(ZipArchive archive, string name) => ZipEntries.Read(archive, name, "The pipeline file");
 
     private sealed record Segment(string Kind, string Entry);
 
