@@ -119,12 +119,13 @@ public sealed class PersistenceTests
     [TestMethod]
     public void LoadModel_MLNetSegmentThatMLNetRefuses_ThrowsInvalidDataKeepingMLNetsException()
     {
-        // A well-formed zip (valid CRCs) whose chain model is cut short: it passes every zip check and reaches ML.NET's reader.
+        // A well-formed zip (valid CRCs) whose chain model is cut short, with its SHA-256 in the manifest updated:
+        // it passes every check of the pipeline file and reaches ML.NET's reader.
         var mlContext = new MLContext(seed: 1);
         byte[] file = Save(mlContext, SmallPipeline.Fit(mlContext));
         byte[] segment = PipelineZip.Entry(file, "segment-0.zip");
         byte[] chain = PipelineZip.Entry(segment, "TransformerChain/Model.key");
-        byte[] damaged = PipelineZip.Replace(file, "segment-0.zip", PipelineZip.Replace(segment, "TransformerChain/Model.key", chain[..(chain.Length / 2)]));
+        byte[] damaged = PipelineZip.ReplaceSigned(file, "segment-0.zip", PipelineZip.Replace(segment, "TransformerChain/Model.key", chain[..(chain.Length / 2)]));
 
         var e = Assert.ThrowsExactly<InvalidDataException>(() => new MLContext().Autoencoders.LoadModel(new MemoryStream(damaged), out _));
 

@@ -25,10 +25,70 @@ public sealed class PipelineFileFuzzTests
         for (int m = 0; m < mutations; m++)
         {
             (byte[] mutated, string kind) = Mutate(fixture.File, m, random, appendable: true);
-            outcomes.Add($"file, {kind}", fixture.Load(mutated, $"mutation {m} of the file ({kind})"));
+            outcomes.Add("file", kind, fixture.Load(mutated, $"mutation {m} of the file ({kind})"));
         }
 
         outcomes.Report(TestContext, $"{mutations} mutations of the file's bytes", fixture.File.Length, clock.Elapsed);
+        Assert.IsLessThan(20.0, clock.Elapsed.TotalSeconds, "the fuzz run took too long");
+    }
+
+    /// <summary>
+    /// Damage to one entry before it was zipped, so the archive's CRC-32 matches it: bit flips, truncations, swapped
+    /// sections and random bytes in every entry (manifest, input schema, ML.NET segments, model file, settings),
+    /// entries removed, entries holding another entry's bytes. The SHA-256 in the manifest refuses all of it.
+    /// </summary>
+    [TestMethod]
+    public void LoadModel_MutatedEntries_OnlyInvalidDataOrIdenticalOutputs()
+    {
+        var fixture = Fixture.Create();
+        List<(string Name, byte[] Bytes)> entries = PipelineZip.Entries(fixture.File);
+        var random = new Random(12);
+        var outcomes = new Outcomes();
+        var clock = Stopwatch.StartNew();
+        const int mutations = 300;
+        for (int m = 0; m < mutations; m++)
+        {
+            (string name, byte[] original) = entries[m % entries.Count];
+            int kind = m / entries.Count % 6;
+            (byte[]? mutated, string description) = kind switch
+            {
+                4 => (null, "removed"),
+                5 => (entries[(m + 1 + random.Next(entries.Count - 1)) % entries.Count].Bytes, "another entry's bytes"),
+                _ => Mutate(original, m / entries.Count, random, appendable: true),
+            };
+            outcomes.Add(name, description, fixture.Load(PipelineZip.Replace(fixture.File, name, mutated), $"mutation {m} of {name} ({description})"));
+        }
+
+        outcomes.Report(TestContext, $"{mutations} mutations of the entries, zipped with valid CRC-32s", fixture.File.Length, clock.Elapsed);
+        Assert.IsLessThan(20.0, clock.Elapsed.TotalSeconds, "the fuzz run took too long");
+    }
+
+    /// <summary>
+    /// Damage to one entry with its SHA-256 in the manifest updated to match, as a tool editing the file on purpose
+    /// would, so that it reaches the parsers: ML.NET's (behind the CRC-32 of each entry of its segment), the model
+    /// file's (behind its own CRC-32C), and the settings' JSON. A settings edit that is still valid JSON of valid
+    /// settings is another pipeline, and may load as one ("other pipeline"); nothing else may load unless it computes
+    /// what the original does.
+    /// </summary>
+    [TestMethod]
+    public void LoadModel_MutatedEntriesWithMatchingChecksums_OnlyInvalidDataOrIdenticalOutputs()
+    {
+        var fixture = Fixture.Create();
+        List<(string Name, byte[] Bytes)> entries = PipelineZip.Entries(fixture.File).Where(e => e.Name != "manifest.json").ToList();
+        var random = new Random(13);
+        var outcomes = new Outcomes();
+        var clock = Stopwatch.StartNew();
+        const int mutations = 250;
+        for (int m = 0; m < mutations; m++)
+        {
+            (string name, byte[] original) = entries[m % entries.Count];
+            (byte[] mutated, string description) = Mutate(original, m / entries.Count, random, appendable: true);
+            byte[] file = PipelineZip.ReplaceSigned(fixture.File, name, mutated);
+            string what = $"mutation {m} of {name} ({description}), re-signed";
+            outcomes.Add(name, description, name.EndsWith(".json", StringComparison.Ordinal) ? fixture.LoadAny(file, what) : fixture.Load(file, what));
+        }
+
+        outcomes.Report(TestContext, $"{mutations} mutations of the entries, with matching SHA-256s in the manifest", fixture.File.Length, clock.Elapsed);
         Assert.IsLessThan(20.0, clock.Elapsed.TotalSeconds, "the fuzz run took too long");
     }
 
@@ -107,6 +167,19 @@ public sealed class PipelineFileFuzzTests
             return fixture;
         }
 
+        /// <summary>Loads <paramref name="bytes"/> as <see cref="Load"/> does, but takes a pipeline computing something else ("other pipeline") too.</summary>
+        public string LoadAny(byte[] bytes, string what)
+        {
+            try
+            {
+                return Load(bytes, what);
+            }
+            catch (AssertFailedException) when (LoadsWithoutError(bytes))
+            {
+                return "other pipeline";
+            }
+        }
+
         /// <summary>Loads <paramref name="bytes"/>: "refused" for InvalidDataException, "identical" for a pipeline computing what the original does; fails the test otherwise.</summary>
         public string Load(byte[] bytes, string what)
         {
@@ -125,8 +198,20 @@ public sealed class PipelineFileFuzzTests
                 throw;
             }
 
-            AutoencoderTransformer autoencoder = ((TransformerChain<ITransformer>)loaded).OfType<AutoencoderTransformer>().Single();
-            CollectionAssert.AreEqual(_outputs, Columns.Bits(loaded.Transform(_probe), SmallPipeline.Columns), $"{what} loaded and changed the outputs");
+            List<int> outputs;
+            AutoencoderTransformer autoencoder;
+            try
+            {
+                outputs = Columns.Bits(loaded.Transform(_probe), SmallPipeline.Columns);
+                autoencoder = ((IEnumerable<ITransformer>)loaded).OfType<AutoencoderTransformer>().Single();
+            }
+            catch (Exception e)
+            {
+                Assert.Fail($"{what} loaded a pipeline that differs from the original: {e.Message}");
+                throw;
+            }
+
+            CollectionAssert.AreEqual(_outputs, outputs, $"{what} loaded and changed the outputs");
             Assert.AreEqual(_autoencoder.Threshold, autoencoder.Threshold, what);
             CollectionAssert.AreEqual(
                 _autoencoder.TrainingHistory.Select(r => (r.Epoch, r.EpochCount, r.TrainingLoss, r.ValidationLoss, r.LearningRate)).ToArray(),
@@ -134,32 +219,45 @@ public sealed class PipelineFileFuzzTests
                 $"{what} loaded and changed the training history");
             return "identical";
         }
+
+        private bool LoadsWithoutError(byte[] bytes)
+        {
+            _context.Autoencoders.LoadModel(new MemoryStream(bytes), out _);
+            return true;
+        }
     }
 
-    /// <summary>Counts outcomes by kind of mutation.</summary>
+    /// <summary>Counts outcomes by entry and by kind of mutation.</summary>
     private sealed class Outcomes
     {
-        private readonly SortedDictionary<string, SortedDictionary<string, int>> _counts = new(StringComparer.Ordinal);
+        private readonly SortedDictionary<string, SortedDictionary<string, int>> _byEntry = new(StringComparer.Ordinal);
+        private readonly SortedDictionary<string, SortedDictionary<string, int>> _byKind = new(StringComparer.Ordinal);
 
-        public void Add(string kind, string outcome)
+        public void Add(string entry, string kind, string outcome)
         {
-            if (!_counts.TryGetValue(kind, out SortedDictionary<string, int>? byOutcome))
+            Count(_byEntry, entry, outcome);
+            Count(_byKind, kind, outcome);
+        }
+
+        public void Report(TestContext context, string what, int fileLength, TimeSpan elapsed)
+        {
+            var totals = _byKind.Values.SelectMany(c => c).GroupBy(c => c.Key).Select(g => $"{g.Sum(c => c.Value)} {g.Key}");
+            context.WriteLine($"{what} ({fileLength}-byte pipeline file) in {elapsed.TotalSeconds:F2} s: {string.Join(", ", totals)}.");
+            context.WriteLine($"  by entry: {Format(_byEntry)}");
+            context.WriteLine($"  by kind: {Format(_byKind)}");
+        }
+
+        private static void Count(SortedDictionary<string, SortedDictionary<string, int>> counts, string key, string outcome)
+        {
+            if (!counts.TryGetValue(key, out SortedDictionary<string, int>? byOutcome))
             {
-                _counts[kind] = byOutcome = new SortedDictionary<string, int>(StringComparer.Ordinal);
+                counts[key] = byOutcome = new SortedDictionary<string, int>(StringComparer.Ordinal);
             }
 
             byOutcome[outcome] = byOutcome.GetValueOrDefault(outcome) + 1;
         }
 
-        public void Report(TestContext context, string what, int fileLength, TimeSpan elapsed)
-        {
-            var totals = _counts.Values.SelectMany(c => c).GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Sum(c => c.Value));
-            context.WriteLine(
-                $"{what} ({fileLength}-byte pipeline file) in {elapsed.TotalSeconds:F2} s: {string.Join(", ", totals.OrderBy(t => t.Key).Select(t => $"{t.Value} {t.Key}"))}.");
-            foreach ((string kind, SortedDictionary<string, int> byOutcome) in _counts)
-            {
-                context.WriteLine($"  {kind}: {string.Join(", ", byOutcome.Select(o => $"{o.Value} {o.Key}"))}");
-            }
-        }
+        private static string Format(SortedDictionary<string, SortedDictionary<string, int>> counts) =>
+            string.Join("; ", counts.Select(c => $"{c.Key}: {string.Join(", ", c.Value.Select(o => $"{o.Value} {o.Key}"))}"));
     }
 }

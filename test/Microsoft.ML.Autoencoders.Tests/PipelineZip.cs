@@ -1,4 +1,6 @@
 using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 
 namespace Microsoft.ML.Autoencoders.Tests;
 
@@ -34,6 +36,18 @@ internal static class PipelineZip
     /// <summary><paramref name="zip"/> rewritten with entry <paramref name="name"/> holding <paramref name="bytes"/>, or without it when null.</summary>
     public static byte[] Replace(byte[] zip, string name, byte[]? bytes) =>
         Write(Entries(zip).Where(e => e.Name != name || bytes != null).Select(e => e.Name == name ? (e.Name, bytes!) : e));
+
+    /// <summary>
+    /// <paramref name="file"/>, a pipeline file, with entry <paramref name="name"/> holding <paramref name="bytes"/> and its
+    /// SHA-256 in the manifest updated to match, as a tool editing the file on purpose would.
+    /// </summary>
+    public static byte[] ReplaceSigned(byte[] file, string name, byte[] bytes)
+    {
+        JsonNode manifest = JsonNode.Parse(Entry(file, "manifest.json"))!;
+        JsonNode checksum = manifest["Entries"]!.AsArray().Single(e => (string?)e!["Name"] == name)!;
+        checksum["Sha256"] = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        return Replace(Replace(file, name, bytes), "manifest.json", System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString()));
+    }
 
     private static byte[] Read(ZipArchiveEntry entry)
     {

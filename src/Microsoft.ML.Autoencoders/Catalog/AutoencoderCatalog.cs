@@ -197,7 +197,11 @@ public sealed class AutoencoderCatalog
     /// <param name="path">The file.</param>
     /// <param name="inputSchema">The schema of the data the pipeline was saved for.</param>
     /// <returns>The pipeline: a <see cref="TransformerChain{TLastTransformer}"/> when a chain was saved, the single transformer otherwise.</returns>
-    /// <exception cref="InvalidDataException">The file is not such a pipeline, is damaged, or was written by a newer version.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file is not such a pipeline, is damaged (every entry is checked against its CRC-32 and the SHA-256 the file lists
+    /// for it before it is parsed; what ML.NET throws for a segment it cannot read is the inner exception), or was written by
+    /// a newer version.
+    /// </exception>
     public ITransformer LoadModel(string path, out DataViewSchema inputSchema)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -206,6 +210,6 @@ public sealed class AutoencoderCatalog
     }
 
     /// <summary>Loads a pipeline written by <see cref="SaveModel(ITransformer, DataViewSchema, Stream)"/>.</summary>
-    /// <exception cref="InvalidDataException">The stream is not such a pipeline, is damaged, or was written by a newer version.</exception>
+    /// <exception cref="InvalidDataException">The stream is not such a pipeline, is damaged, or was written by a newer version; see <see cref="LoadModel(string, out DataViewSchema)"/>.</exception>
     public ITransformer LoadModel(Stream stream, out DataViewSchema inputSchema) => PipelineFile.Read(Context, stream, out inputSchema);
 }
