@@ -1,10 +1,13 @@
+using System.IO.Compression;
 using System.Reflection;
+using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Autoencoders.Persistence;
 
 /// <summary>
-/// A run of ML.NET transformers as the pipeline file stores it: a zip archive written by <c>mlContext.Model.Save</c>.
-/// Loading checks every entry of that archive against its CRC-32 before ML.NET reads it, and turns what ML.NET throws
+/// A run of ML.NET transformers as the pipeline file stores it: a zip archive written by <c>mlContext.Model.Save</c>,
+/// with the time of writing taken out of it (ML.NET stamps every entry with the current time; what it writes in them is
+/// the same for the same transformers and schema). Loading checks every entry of that archive against its CRC-32 before ML.NET reads it, and turns what ML.NET throws
 /// for a model it cannot read into <see cref="InvalidDataException"/>.
 /// </summary>
 /// <remarks>
@@ -19,6 +22,14 @@ namespace Microsoft.ML.Autoencoders.Persistence;
 /// </remarks>
 internal static class MLNetSegment
 {
+    /// <summary>The bytes of <paramref name="transformers"/> saved by ML.NET for input of schema <paramref name="schema"/>, every entry stamped <see cref="ZipEntries.Timestamp"/>.</summary>
+    public static byte[] Save(MLContext mlContext, ITransformer[] transformers, DataViewSchema schema, CompressionLevel level)
+    {
+        using var buffer = new MemoryStream();
+        mlContext.Model.Save(new TransformerChain<ITransformer>(transformers), schema, buffer);
+        return ZipEntries.Restamp(buffer.ToArray(), level);
+    }
+
     /// <summary>Loads the ML.NET model in <paramref name="bytes"/>, the pipeline file's entry <paramref name="entry"/>.</summary>
     /// <exception cref="InvalidDataException">The entry is damaged: not a zip archive, an entry failing its CRC-32, or a model ML.NET cannot read.</exception>
     public static ITransformer Load(MLContext mlContext, byte[] bytes, string entry, out DataViewSchema schema)

@@ -10,9 +10,10 @@ namespace Microsoft.ML.Autoencoders.Persistence;
 /// <item><c>input-schema.zip</c>: an empty ML.NET chain saved with <c>mlContext.Model.Save</c>, to carry the input schema;</item>
 /// <item>per run of consecutive ML.NET transformers, <c>segment-N.zip</c>: that run saved with <c>mlContext.Model.Save</c>
 /// for the schema flowing into it;</item>
-/// <item>per autoencoder, <c>segment-N.mlae</c> (the engine's model file) and <c>segment-N.json</c> (columns, threshold, history);</item>
+/// <item>per autoencoder, <c>segment-N.mlae</c> (the engine's model file) and <c>segment-N.json</c> (see <see cref="AutoencoderSettings"/>);</item>
 /// <item><c>manifest.json</c>, last: see <see cref="PipelineManifest"/>.</item>
 /// </list>
+/// Every entry, and every entry of the ML.NET segments, is stamped 1980-01-01, so the same pipeline gives the same bytes.
 /// Chains are flattened on saving; loading rebuilds one <see cref="TransformerChain{TLastTransformer}"/> with public constructors.
 /// Loading checks every entry it reads against its length and CRC-32 (see <see cref="ZipEntries"/>) and, from format
 /// version 2, its SHA-256 in the manifest; it checks every entry of an ML.NET segment against its CRC-32 too, and
@@ -34,13 +35,13 @@ internal static class PipelineFile
         var segments = new List<PipelineManifest.Segment>();
         var checksums = new List<PipelineManifest.Checksum>();
         using var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-        void Add(string name, Action<Stream> write)
+        void Add(string name, byte[] bytes, CompressionLevel level = CompressionLevel.Optimal)
         {
-            byte[] bytes = WriteEntry(archive, name, write);
+            ZipEntries.Write(archive, name, bytes, level);
             checksums.Add(new PipelineManifest.Checksum(name, Sha256(bytes)));
         }
 
-        Add(SchemaEntry, s => mlContext.Model.Save(new TransformerChain<ITransformer>(), inputSchema, s));
+        Add(SchemaEntry, MLNetSegment.Save(mlContext, [], inputSchema, CompressionLevel.Optimal));
         DataViewSchema schema = inputSchema;
         int index = 0;
         while (index < transformers.Count)
@@ -48,9 +49,14 @@ internal static class PipelineFile
             string entry = PipelineManifest.SegmentEntry(segments.Count);
             if (transformers[index] is AutoencoderTransformer autoencoder)
             {
-                Add(entry + ".mlae", autoencoder.Model.Save);
-                var settings = new AutoencoderSettings(autoencoder.Columns, autoencoder.Threshold, autoencoder.TrainingHistory.ToArray());
-                Add(entry + ".json", s => s.Write(PipelineJson.Serialize(settings)));
+                // Weights are close to random bytes: deflate would only add to them.
+                using (var weights = new MemoryStream())
+                {
+                    autoencoder.Model.Save(weights);
+                    Add(entry + ".mlae", weights.ToArray(), CompressionLevel.NoCompression);
+                }
+
+                Add(entry + ".json", PipelineJson.Serialize(AutoencoderSettings.Of(autoencoder)));
                 segments.Add(new PipelineManifest.Segment(PipelineManifest.Segment.Autoencoder, entry));
                 schema = autoencoder.GetOutputSchema(schema);
                 index++;
@@ -67,7 +73,7 @@ internal static class PipelineFile
 
             try
             {
-                Add(entry + ".zip", s => mlContext.Model.Save(new TransformerChain<ITransformer>(run.ToArray()), runInput, s));
+                Add(entry + ".zip", MLNetSegment.Save(mlContext, run.ToArray(), runInput, CompressionLevel.Optimal));
             }
             catch (Exception e) when (e is not NotSupportedException)
             {
@@ -79,7 +85,7 @@ internal static class PipelineFile
         }
 
         var manifest = new PipelineManifest(PipelineManifest.FormatName, PipelineManifest.CurrentVersion, IsChain(model), segments.ToArray(), checksums.ToArray());
-        WriteEntry(archive, PipelineManifest.EntryName, s => s.Write(PipelineJson.Serialize(manifest)));
+        ZipEntries.Write(archive, PipelineManifest.EntryName, PipelineJson.Serialize(manifest), CompressionLevel.Optimal);
     }
 
     public static ITransformer Read(MLContext mlContext, Stream stream, out DataViewSchema inputSchema)
@@ -110,7 +116,7 @@ internal static class PipelineFile
                         Flatten(MLNetSegment.Load(mlContext, reader.Read(name), name, out _), transformers);
                         break;
                     case PipelineManifest.Segment.Autoencoder:
-                        transformers.Add(LoadAutoencoder(reader, segment.Entry));
+                        transformers.Add(LoadAutoencoder(reader, segment.Entry, manifest.Version));
                         break;
                     default:
                         throw new InvalidDataException($"The pipeline file's segment \"{segment.Entry}\" is of kind \"{segment.Kind}\"; this version reads \"{PipelineManifest.Segment.MLNet}\" and \"{PipelineManifest.Segment.Autoencoder}\".");
@@ -132,7 +138,7 @@ internal static class PipelineFile
         return schema;
     }
 
-    private static AutoencoderTransformer LoadAutoencoder(EntryReader reader, string entry)
+    private static AutoencoderTransformer LoadAutoencoder(EntryReader reader, string entry, int version)
     {
         AutoencoderModel model;
         using (var buffer = new MemoryStream(reader.Read(entry + ".mlae"), writable: false))
@@ -140,10 +146,10 @@ internal static class PipelineFile
             model = AutoencoderModel.Load(buffer);
         }
 
-        AutoencoderSettings settings = PipelineJson.Deserialize<AutoencoderSettings>(reader.Read(entry + ".json"), entry + ".json");
+        (AutoencoderColumns columns, float threshold, EpochReport[] history) = AutoencoderSettings.Read(reader.Read(entry + ".json"), entry + ".json", version);
         try
         {
-            return new AutoencoderTransformer(model, settings.Threshold, settings.Columns, settings.TrainingHistory);
+            return new AutoencoderTransformer(model, threshold, columns, history);
         }
         catch (ArgumentException e)
         {
@@ -168,19 +174,6 @@ internal static class PipelineFile
 
     private static bool IsChain(ITransformer transformer) =>
         transformer.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(TransformerChain<>);
-
-    /// <summary>Writes what <paramref name="write"/> writes as entry <paramref name="name"/>, and returns those bytes.</summary>
-    private static byte[] WriteEntry(ZipArchive archive, string name, Action<Stream> write)
-    {
-        // ML.NET and the engine write to a seekable buffer first; the archive entry itself is write-only.
-        using var buffer = new MemoryStream();
-        write(buffer);
-        byte[] bytes = buffer.ToArray();
-        ZipArchiveEntry entry = archive.CreateEntry(name, CompressionLevel.Fastest);
-        using Stream target = entry.Open();
-        target.Write(bytes);
-        return bytes;
-    }
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 

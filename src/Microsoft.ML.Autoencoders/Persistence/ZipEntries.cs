@@ -3,11 +3,43 @@ using System.IO.Compression;
 namespace Microsoft.ML.Autoencoders.Persistence;
 
 /// <summary>
-/// Reads zip entries whole and checks them against the length and CRC-32 their archive stores. System.IO.Compression,
-/// as of .NET 10, checks neither on reading, so a damaged entry would otherwise come back silently different.
+/// Zip entries for the pipeline file. Written ones carry a fixed timestamp, so that the same content gives the same
+/// bytes; read ones are read whole and checked against the length and CRC-32 their archive stores (System.IO.Compression,
+/// as of .NET 10, checks neither on reading, so a damaged entry would otherwise come back silently different).
 /// </summary>
 internal static class ZipEntries
 {
+    /// <summary>The last-write time of every entry written: the earliest a zip archive can hold (1980-01-01, 00:00).</summary>
+    public static readonly DateTimeOffset Timestamp = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Adds entry <paramref name="name"/> holding <paramref name="bytes"/>, stamped <see cref="Timestamp"/>.</summary>
+    public static void Write(ZipArchive archive, string name, byte[] bytes, CompressionLevel level)
+    {
+        ZipArchiveEntry entry = archive.CreateEntry(name, level);
+        entry.LastWriteTime = Timestamp;
+        using Stream target = entry.Open();
+        target.Write(bytes);
+    }
+
+    /// <summary>
+    /// The zip archive <paramref name="zip"/> written again with the same entries in the same order, each stamped
+    /// <see cref="Timestamp"/>: what <c>mlContext.Model.Save</c> writes, without the time it was written.
+    /// </summary>
+    public static byte[] Restamp(byte[] zip, CompressionLevel level)
+    {
+        using var source = new ZipArchive(new MemoryStream(zip, writable: false), ZipArchiveMode.Read);
+        var output = new MemoryStream();
+        using (var target = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (ZipArchiveEntry entry in source.Entries)
+            {
+                Write(target, entry.FullName, Read(entry, "The zip archive ML.NET wrote"), level);
+            }
+        }
+
+        return output.ToArray();
+    }
+
     /// <summary>Opens the zip archive in <paramref name="stream"/> for reading.</summary>
     /// <param name="stream">The archive.</param>
     /// <param name="what">What the archive is, for messages: "The pipeline file", or "The pipeline file's entry \"segment-0.zip\"".</param>
