@@ -1,6 +1,5 @@
 using System.IO.Compression;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Security.Cryptography;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Autoencoders.Persistence;
@@ -8,28 +7,22 @@ namespace Microsoft.ML.Autoencoders.Persistence;
 /// <summary>
 /// The pipeline file: a zip archive holding
 /// <list type="bullet">
-/// <item><c>manifest.json</c>: format name and version, whether the top is a chain, and the segments in order;</item>
 /// <item><c>input-schema.zip</c>: an empty ML.NET chain saved with <c>mlContext.Model.Save</c>, to carry the input schema;</item>
 /// <item>per run of consecutive ML.NET transformers, <c>segment-N.zip</c>: that run saved with <c>mlContext.Model.Save</c>
 /// for the schema flowing into it;</item>
-/// <item>per autoencoder, <c>segment-N.mlae</c> (the engine's model file) and <c>segment-N.json</c> (columns, threshold, history).</item>
+/// <item>per autoencoder, <c>segment-N.mlae</c> (the engine's model file) and <c>segment-N.json</c> (see <see cref="AutoencoderSettings"/>);</item>
+/// <item><c>manifest.json</c>, last: see <see cref="PipelineManifest"/>.</item>
 /// </list>
+/// Every entry, and every entry of the ML.NET segments, is stamped 1980-01-01, so the same pipeline gives the same bytes.
 /// Chains are flattened on saving; loading rebuilds one <see cref="TransformerChain{TLastTransformer}"/> with public constructors.
+/// Loading checks every entry it reads against its length and CRC-32 (see <see cref="ZipEntries"/>) and, from format
+/// version 2, its SHA-256 in the manifest; it checks every entry of an ML.NET segment against its CRC-32 too, and
+/// reports any damage, including what ML.NET throws for a segment it cannot read, as <see cref="InvalidDataException"/>
+/// naming the entry.
 /// </summary>
 internal static class PipelineFile
 {
-    private const string FormatName = "Microsoft.ML.Autoencoders.Pipeline";
-    private const int CurrentVersion = 1;
-    private const string ManifestEntry = "manifest.json";
     private const string SchemaEntry = "input-schema.zip";
-    private const string MLNetKind = "MLNet";
-    private const string AutoencoderKind = "Autoencoder";
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
 
     public static void Write(MLContext mlContext, ITransformer model, DataViewSchema inputSchema, Stream stream)
     {
@@ -39,21 +32,32 @@ internal static class PipelineFile
 
         var transformers = new List<ITransformer>();
         Flatten(model, transformers);
-        var segments = new List<Segment>();
+        var segments = new List<PipelineManifest.Segment>();
+        var checksums = new List<PipelineManifest.Checksum>();
         using var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-        WriteEntry(archive, SchemaEntry, s => mlContext.Model.Save(new TransformerChain<ITransformer>(), inputSchema, s));
+        void Add(string name, byte[] bytes, CompressionLevel level = CompressionLevel.Optimal)
+        {
+            ZipEntries.Write(archive, name, bytes, level);
+            checksums.Add(new PipelineManifest.Checksum(name, Sha256(bytes)));
+        }
 
+        Add(SchemaEntry, MLNetSegment.Save(mlContext, [], inputSchema, CompressionLevel.Optimal));
         DataViewSchema schema = inputSchema;
         int index = 0;
         while (index < transformers.Count)
         {
-            string entry = $"segment-{segments.Count}";
+            string entry = PipelineManifest.SegmentEntry(segments.Count);
             if (transformers[index] is AutoencoderTransformer autoencoder)
             {
-                WriteEntry(archive, entry + ".mlae", autoencoder.Model.Save);
-                var settings = new AutoencoderSettings(autoencoder.Columns, autoencoder.Threshold, autoencoder.TrainingHistory.ToArray());
-                WriteEntry(archive, entry + ".json", s => JsonSerializer.Serialize(s, settings, Json));
-                segments.Add(new Segment(AutoencoderKind, entry));
+                // Weights are close to random bytes: deflate would only add to them.
+                using (var weights = new MemoryStream())
+                {
+                    autoencoder.Model.Save(weights);
+                    Add(entry + ".mlae", weights.ToArray(), CompressionLevel.NoCompression);
+                }
+
+                Add(entry + ".json", PipelineJson.Serialize(AutoencoderSettings.Of(autoencoder)));
+                segments.Add(new PipelineManifest.Segment(PipelineManifest.Segment.Autoencoder, entry));
                 schema = autoencoder.GetOutputSchema(schema);
                 index++;
                 continue;
@@ -69,7 +73,7 @@ internal static class PipelineFile
 
             try
             {
-                WriteEntry(archive, entry + ".zip", s => mlContext.Model.Save(new TransformerChain<ITransformer>(run.ToArray()), runInput, s));
+                Add(entry + ".zip", MLNetSegment.Save(mlContext, run.ToArray(), runInput, CompressionLevel.Optimal));
             }
             catch (Exception e) when (e is not NotSupportedException)
             {
@@ -77,11 +81,11 @@ internal static class PipelineFile
                     $"ML.NET could not save the transformers {string.Join(", ", run.Select(t => t.GetType().Name))} (segment {segments.Count} of the pipeline): {e.Message}", e);
             }
 
-            segments.Add(new Segment(MLNetKind, entry));
+            segments.Add(new PipelineManifest.Segment(PipelineManifest.Segment.MLNet, entry));
         }
 
-        var manifest = new Manifest(FormatName, CurrentVersion, IsChain(model), segments.ToArray());
-        WriteEntry(archive, ManifestEntry, s => JsonSerializer.Serialize(s, manifest, Json));
+        var manifest = new PipelineManifest(PipelineManifest.FormatName, PipelineManifest.CurrentVersion, IsChain(model), segments.ToArray(), checksums.ToArray());
+        ZipEntries.Write(archive, PipelineManifest.EntryName, PipelineJson.Serialize(manifest), CompressionLevel.Optimal);
     }
 
     public static ITransformer Read(MLContext mlContext, Stream stream, out DataViewSchema inputSchema)
@@ -94,26 +98,28 @@ internal static class PipelineFile
         }
         catch (InvalidDataException e)
         {
-            throw new InvalidDataException($"This is not an autoencoder pipeline file: it is not a zip archive ({e.Message}). Save pipelines with mlContext.Autoencoders.SaveModel.", e);
+            throw new InvalidDataException($"This is not an autoencoder pipeline file: it is not a zip archive, or a damaged one ({e.Message}). Save pipelines with mlContext.Autoencoders.SaveModel.", e);
         }
 
         using (archive)
         {
-            Manifest manifest = ReadManifest(archive);
-            LoadMLNet(mlContext, archive, SchemaEntry, out inputSchema);
+            PipelineManifest manifest = PipelineManifest.Read(ZipEntries.Read(archive, PipelineManifest.EntryName, "The pipeline file"));
+            var reader = new EntryReader(archive, manifest.Entries?.ToDictionary(e => e.Name, e => e.Sha256, StringComparer.Ordinal));
+            inputSchema = LoadSchema(mlContext, reader);
             var transformers = new List<ITransformer>();
-            foreach (Segment segment in manifest.Segments)
+            foreach (PipelineManifest.Segment segment in manifest.Segments)
             {
                 switch (segment.Kind)
                 {
-                    case MLNetKind:
-                        Flatten(LoadMLNet(mlContext, archive, segment.Entry + ".zip", out _), transformers);
+                    case PipelineManifest.Segment.MLNet:
+                        string name = segment.Entry + ".zip";
+                        Flatten(MLNetSegment.Load(mlContext, reader.Read(name), name, out _), transformers);
                         break;
-                    case AutoencoderKind:
-                        transformers.Add(LoadAutoencoder(archive, segment.Entry));
+                    case PipelineManifest.Segment.Autoencoder:
+                        transformers.Add(LoadAutoencoder(reader, segment.Entry, manifest.Version));
                         break;
                     default:
-                        throw new InvalidDataException($"The pipeline file's segment \"{segment.Entry}\" is of kind \"{segment.Kind}\"; this version reads \"{MLNetKind}\" and \"{AutoencoderKind}\".");
+                        throw new InvalidDataException($"The pipeline file's segment \"{segment.Entry}\" is of kind \"{segment.Kind}\"; this version reads \"{PipelineManifest.Segment.MLNet}\" and \"{PipelineManifest.Segment.Autoencoder}\".");
                 }
             }
 
@@ -126,68 +132,29 @@ internal static class PipelineFile
         }
     }
 
-    private static ITransformer LoadMLNet(MLContext mlContext, ZipArchive archive, string name, out DataViewSchema schema)
+    private static DataViewSchema LoadSchema(MLContext mlContext, EntryReader reader)
     {
-        using MemoryStream buffer = ReadEntry(archive, name);
-        return mlContext.Model.Load(buffer, out schema);
+        MLNetSegment.Load(mlContext, reader.Read(SchemaEntry), SchemaEntry, out DataViewSchema schema);
+        return schema;
     }
 
-    private static AutoencoderTransformer LoadAutoencoder(ZipArchive archive, string entry)
+    private static AutoencoderTransformer LoadAutoencoder(EntryReader reader, string entry, int version)
     {
         AutoencoderModel model;
-        using (MemoryStream buffer = ReadEntry(archive, entry + ".mlae"))
+        using (var buffer = new MemoryStream(reader.Read(entry + ".mlae"), writable: false))
         {
             model = AutoencoderModel.Load(buffer);
         }
 
-        AutoencoderSettings settings;
-        using (MemoryStream buffer = ReadEntry(archive, entry + ".json"))
-        {
-            try
-            {
-                settings = JsonSerializer.Deserialize<AutoencoderSettings>(buffer, Json)
-                    ?? throw new InvalidDataException($"The pipeline file's {entry}.json is empty.");
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidDataException($"The pipeline file's {entry}.json is damaged: {e.Message}", e);
-            }
-        }
-
+        (AutoencoderColumns columns, float threshold, EpochReport[] history) = AutoencoderSettings.Read(reader.Read(entry + ".json"), entry + ".json", version);
         try
         {
-            return new AutoencoderTransformer(model, settings.Threshold, settings.Columns ?? new AutoencoderColumns(), settings.TrainingHistory);
+            return new AutoencoderTransformer(model, threshold, columns, history);
         }
         catch (ArgumentException e)
         {
-            throw new InvalidDataException($"The pipeline file's {entry}.json holds invalid settings: {e.Message}", e);
+            throw new InvalidDataException($"The pipeline file's entry \"{entry}.json\" holds invalid settings: {e.Message}", e);
         }
-    }
-
-    private static Manifest ReadManifest(ZipArchive archive)
-    {
-        using MemoryStream buffer = ReadEntry(archive, ManifestEntry);
-        Manifest? manifest;
-        try
-        {
-            manifest = JsonSerializer.Deserialize<Manifest>(buffer, Json);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"The pipeline file's {ManifestEntry} is damaged: {e.Message}", e);
-        }
-
-        if (manifest?.Format != FormatName || manifest.Segments == null)
-        {
-            throw new InvalidDataException($"The pipeline file's {ManifestEntry} does not name the format \"{FormatName}\"; save pipelines with mlContext.Autoencoders.SaveModel.");
-        }
-
-        if (manifest.Version < 1 || manifest.Version > CurrentVersion)
-        {
-            throw new InvalidDataException($"The pipeline file has format version {manifest.Version}; this version of Microsoft.ML.Autoencoders reads versions 1 to {CurrentVersion}. A newer version wrote it: upgrade to load it.");
-        }
-
-        return manifest;
     }
 
     private static void Flatten(ITransformer transformer, List<ITransformer> into)
@@ -208,34 +175,26 @@ internal static class PipelineFile
     private static bool IsChain(ITransformer transformer) =>
         transformer.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(TransformerChain<>);
 
-    private static void WriteEntry(ZipArchive archive, string name, Action<Stream> write)
-    {
-        // ML.NET and the engine write to a seekable buffer first; the archive entry itself is write-only.
-        using var buffer = new MemoryStream();
-        write(buffer);
-        ZipArchiveEntry entry = archive.CreateEntry(name, CompressionLevel.Fastest);
-        using Stream target = entry.Open();
-        buffer.Position = 0;
-        buffer.CopyTo(target);
-    }
+    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    private static MemoryStream ReadEntry(ZipArchive archive, string name)
+    /// <summary>Reads entries checked against their CRC-32 and, when the manifest lists checksums, their SHA-256.</summary>
+    private sealed class EntryReader(ZipArchive archive, Dictionary<string, string>? checksums)
     {
-        ZipArchiveEntry entry = archive.GetEntry(name)
-            ?? throw new InvalidDataException($"The pipeline file has no entry \"{name}\"; it is damaged, or not written by mlContext.Autoencoders.SaveModel.");
-        var buffer = new MemoryStream();
-        using (Stream source = entry.Open())
+        public byte[] Read(string name)
         {
-            source.CopyTo(buffer);
+            string? expected = null;
+            if (checksums != null && !checksums.TryGetValue(name, out expected))
+            {
+                throw new InvalidDataException($"The pipeline file is damaged: its {PipelineManifest.EntryName} lists no checksum for the entry \"{name}\".");
+            }
+
+            byte[] bytes = ZipEntries.Read(archive, name, "The pipeline file");
+            if (expected != null && Sha256(bytes) != expected)
+            {
+                throw new InvalidDataException($"The pipeline file is damaged: the bytes of its entry \"{name}\" do not match the SHA-256 its {PipelineManifest.EntryName} lists.");
+            }
+
+            return bytes;
         }
-
-        buffer.Position = 0;
-        return buffer;
     }
-
-    private sealed record Segment(string Kind, string Entry);
-
-    private sealed record Manifest(string Format, int Version, bool IsChain, Segment[] Segments);
-
-    private sealed record AutoencoderSettings(AutoencoderColumns Columns, float Threshold, EpochReport[] TrainingHistory);
 }

@@ -55,6 +55,12 @@ public sealed class AutoencoderTransformer : ITransformer
     public AutoencoderColumns Columns { get; }
 
     /// <summary>One report per training epoch: the loss curves (empty when unknown).</summary>
+    /// <remarks>
+    /// A pipeline file keeps the deterministic figures of each report (epoch, epochs planned, losses, learning rate) and
+    /// not the wall-clock ones, so that the same seed and data give the same file: in a transformer loaded with
+    /// <see cref="AutoencoderCatalog.LoadModel(string, out DataViewSchema)"/>, <see cref="EpochReport.SamplesPerSecond"/> is 0
+    /// and <see cref="EpochReport.Elapsed"/> is <see cref="TimeSpan.Zero"/>.
+    /// </remarks>
     public IReadOnlyList<EpochReport> TrainingHistory { get; }
 
     /// <summary>Always true: the transformer maps rows one to one, so <c>PredictionEngine</c> works.</summary>
