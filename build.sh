@@ -11,10 +11,12 @@ mkdir -p "$logs"
 
 # Fashion-MNIST, which the tests and samples read, comes from Debian's dataset-fashion-mnist (or the folder FASHION_MNIST_DIR names).
 # The pictures' text needs a font file: SkiaSharp's NoDependencies library reads /usr/share/fonts and, finding none, draws no text.
+# The TableAnomalies sample (and its test) reads a real table from R's mlbench package (r-cran-mlbench, which brings Rscript).
 install_data() {
   local packages=() sudo=""
   [ -n "${FASHION_MNIST_DIR:-}" ] || dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || packages+=(dataset-fashion-mnist)
   dpkg -s fonts-dejavu-core >/dev/null 2>&1 || packages+=(fonts-dejavu-core)
+  dpkg -s r-cran-mlbench >/dev/null 2>&1 || packages+=(r-cran-mlbench)
   [ ${#packages[@]} -gt 0 ] || return 0
   [ "$(id -u)" -eq 0 ] || sudo=sudo
   echo "== installing Debian's ${packages[*]}"

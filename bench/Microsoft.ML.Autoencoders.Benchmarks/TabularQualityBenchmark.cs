@@ -117,7 +117,7 @@ internal static class TabularQualityBenchmark
             }
         }
 
-        Console.WriteLine($"one-class anomaly detection on {tables.Length} mlbench tables, {seeds} seeds; train on {TrainFraction:P0} of the normal rows (at most {MaxTrainRows}), standardised on them; test on the other normal rows and all anomalies ({watch.Elapsed.TotalSeconds:F0} s)");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"one-class anomaly detection on {tables.Length} mlbench tables, {seeds} seeds; train on {100 * TrainFraction:F0}% of the normal rows (at most {MaxTrainRows}), standardised on them; test on the other normal rows and all anomalies ({watch.Elapsed.TotalSeconds:F0} s)"));
         PrintTable("AUROC", tables, detectors, results, r => r.Auroc);
         PrintTable("average precision", tables, detectors, results, r => r.Ap);
         double library = MeanOverTables(results[Default], r => r.Auroc);
