@@ -4,7 +4,7 @@ namespace Microsoft.ML.Autoencoders;
 /// What <see cref="AutoencoderModel.ExportOnnx(Stream, OnnxExportOptions)"/> writes: the names of the graph's input and outputs (those of the
 /// ML.NET columns by default; null or empty leaves an output out) and the threshold of the predicted label.
 /// </summary>
-public sealed class OnnxExportOptions
+public sealed record OnnxExportOptions
 {
     /// <summary>The input: a float tensor of shape [batch, input size]. Default "Features".</summary>
     public string InputName { get; init; } = "Features";
@@ -26,6 +26,17 @@ public sealed class OnnxExportOptions
 
     /// <summary>Scores above it are predicted anomalies; needed when <see cref="PredictedLabelName"/> is set. Default null.</summary>
     public float? Threshold { get; init; }
+
+    /// <summary>
+    /// When true, the graph takes one row, a float tensor [input size], and its outputs have no batch dimension: the code, reconstruction and
+    /// feature errors are vectors, and the score and label one-element vectors (ML.NET 5.0.1's ONNX transformer fails to read rank-0 outputs).
+    /// ML.NET's <c>ApplyOnnxModel</c> runs a row at a time and maps such vectors to the autoencoder transformer's own vector column types.
+    /// Default false: a dynamic batch dimension first.
+    /// </summary>
+    public bool SingleRow { get; init; }
+
+    /// <summary>The names of the outputs asked for, in the graph's order.</summary>
+    public IReadOnlyList<string> OutputNames => Outputs.Select(o => o.Name).ToArray();
 
     /// <summary>The outputs asked for, by role, in the graph's output order.</summary>
     internal IEnumerable<(string Role, string Name)> Outputs =>

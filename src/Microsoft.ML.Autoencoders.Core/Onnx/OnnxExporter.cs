@@ -66,9 +66,17 @@ internal sealed partial class OnnxExporter
     private ProtoMessage Build(DenseNetwork network, ReadOnlySpan<float> errorWeights)
     {
         var outputs = _options.Outputs.ToDictionary(o => o.Role, o => o.Name);
-        string x = _options.InputName;
         int n = _model.InputSize;
-        _graph.Input(x, OnnxProto.FloatType, OnnxGraphBuilder.Batch, n);
+        string x = _options.InputName;
+        if (_options.SingleRow)
+        {
+            _graph.Input(x, OnnxProto.FloatType, n);
+            x = _graph.Add("Unsqueeze", [x, _graph.Int64s(0)]);
+        }
+        else
+        {
+            _graph.Input(x, OnnxProto.FloatType, OnnxGraphBuilder.Batch, n);
+        }
         bool decode = outputs.Keys.Any(role => role != nameof(OnnxExportOptions.EncodedName));
 
         (string code, string? head, string? reconstruction) = _model.Architecture.ConvolutionalNetwork is ConvolutionalNetwork convolutional
@@ -77,12 +85,12 @@ internal sealed partial class OnnxExporter
 
         if (outputs.TryGetValue(nameof(OnnxExportOptions.EncodedName), out string? encodedName))
         {
-            _graph.Output(encodedName, code, OnnxProto.FloatType, OnnxGraphBuilder.Batch, _model.CodeSize);
+            Output(encodedName, code, OnnxProto.FloatType, _model.CodeSize);
         }
 
         if (outputs.TryGetValue(nameof(OnnxExportOptions.ReconstructionName), out string? reconstructionName))
         {
-            _graph.Output(reconstructionName, reconstruction!, OnnxProto.FloatType, OnnxGraphBuilder.Batch, n);
+            Output(reconstructionName, reconstruction!, OnnxProto.FloatType, n);
         }
 
         bool score = outputs.ContainsKey(nameof(OnnxExportOptions.ScoreName)) || outputs.ContainsKey(nameof(OnnxExportOptions.PredictedLabelName));
@@ -92,6 +100,23 @@ internal sealed partial class OnnxExporter
         }
 
         return _graph.ToGraph("autoencoder");
+    }
+
+    /// <summary>Declares an output of shape [batch, <paramref name="size"/>] or [batch], or, for a single row, [<paramref name="size"/>] or [1].</summary>
+    private void Output(string name, string value, int elementType, params int[] size)
+    {
+        if (_options.SingleRow && size.Length == 0)
+        {
+            _graph.Output(name, value, elementType, 1);
+        }
+        else if (_options.SingleRow)
+        {
+            _graph.Output(name, _graph.Add("Squeeze", [value, _graph.Int64s(0)]), elementType, size.Cast<object>().ToArray());
+        }
+        else
+        {
+            _graph.Output(name, value, elementType, [OnnxGraphBuilder.Batch, .. size.Cast<object>()]);
+        }
     }
 
     /// <summary>The dense stack: returns the code, the variational head (means and log-variances) and the reconstruction (when decoding).</summary>
@@ -202,19 +227,19 @@ internal sealed partial class OnnxExporter
             score = _graph.Add("Where", [unusable, _graph.Float(AutoencoderModel.UnusableRowScore), score]);
             if (scoreAsked)
             {
-                _graph.Output(scoreName!, score, OnnxProto.FloatType, OnnxGraphBuilder.Batch);
+                Output(scoreName!, score, OnnxProto.FloatType);
             }
 
             if (labelAsked)
             {
-                _graph.Output(labelName!, _graph.Add("Greater", [score, _graph.Float(_options.Threshold!.Value)]), OnnxProto.BoolType, OnnxGraphBuilder.Batch);
+                Output(labelName!, _graph.Add("Greater", [score, _graph.Float(_options.Threshold!.Value)]), OnnxProto.BoolType);
             }
         }
 
         if (outputs.TryGetValue(nameof(OnnxExportOptions.FeatureErrorsName), out string? errorsName))
         {
             string marks = _graph.Add("Where", [bad, _graph.Float(float.PositiveInfinity), _graph.Float(float.NaN)]);
-            _graph.Output(errorsName, _graph.Add("Where", [badRow, marks, errors]), OnnxProto.FloatType, OnnxGraphBuilder.Batch, n);
+            Output(errorsName, _graph.Add("Where", [badRow, marks, errors]), OnnxProto.FloatType, n);
         }
     }
 

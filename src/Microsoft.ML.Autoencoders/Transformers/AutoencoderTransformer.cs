@@ -18,7 +18,7 @@ namespace Microsoft.ML.Autoencoders;
 /// files); save pipelines holding it with <see cref="AutoencoderCatalog.SaveModel(ITransformer, DataViewSchema, string)"/>
 /// and load them with <see cref="AutoencoderCatalog.LoadModel(string, out DataViewSchema)"/>.
 /// </remarks>
-public sealed class AutoencoderTransformer : ITransformer
+public sealed partial class AutoencoderTransformer : ITransformer
 {
     /// <summary>What <see cref="ICanSaveModel.Save"/> says instead of saving.</summary>
     internal const string SaveMessage =

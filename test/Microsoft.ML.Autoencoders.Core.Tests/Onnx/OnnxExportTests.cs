@@ -92,6 +92,27 @@ public sealed class OnnxExportTests
     }
 
     [TestMethod]
+    public void ExportOnnx_SingleRow_TakesOneRowAndGivesTheSameValues()
+    {
+        AutoencoderModel model = new AutoencoderTrainer(Dense(Activation.Relu, Activation.Identity, Activation.Sigmoid), Brief).Train(Train).Model;
+        var stream = new MemoryStream();
+        model.ExportOnnx(stream, new OnnxExportOptions { SingleRow = true, Threshold = 0.02f });
+        using var session = new InferenceSession(stream.ToArray());
+        FeatureMatrix row = FashionMnist.TestSubset(1).Images;
+
+        var input = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(row.Values.ToArray(), [784]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("Features", input)]);
+
+        CollectionAssert.AreEqual(new[] { 784 }, session.InputMetadata["Features"].Dimensions);
+        CollectionAssert.AreEqual(new[] { 16 }, session.OutputMetadata["Encoded"].Dimensions);
+        CollectionAssert.AreEqual(new[] { 1 }, session.OutputMetadata["Score"].Dimensions);
+        float score = results.Single(r => r.Name == "Score").AsTensor<float>().Single();
+        Assert.AreEqual(model.Score(row)[0], score, 1e-5f * score);
+        Assert.AreEqual(score > 0.02f, results.Single(r => r.Name == "PredictedLabel").AsTensor<bool>().Single());
+        CollectionAssert.AreEqual(new[] { 16 }, results.Single(r => r.Name == "Encoded").AsTensor<float>().Dimensions.ToArray());
+    }
+
+    [TestMethod]
     public void ExportOnnx_Metadata_NamesVersionThresholdAndArchitecture()
     {
         AutoencoderModel model = new AutoencoderTrainer(Dense(Activation.Relu, Activation.Identity, Activation.Sigmoid), Brief).Train(Train).Model;
