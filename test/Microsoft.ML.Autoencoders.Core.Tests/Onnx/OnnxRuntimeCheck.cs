@@ -22,6 +22,11 @@ internal static class OnnxRuntimeCheck
         model.ExportOnnx(stream, new OnnxExportOptions { Threshold = threshold });
         using var session = new InferenceSession(stream.ToArray());
         Dictionary<string, float[]> onnx = Run(session, rows);
+
+        // Kept for inspection with other ONNX tools (Netron, onnx.checker).
+        string kept = Path.Combine(Path.GetTempPath(), "onnx-export-tests");
+        Directory.CreateDirectory(kept);
+        File.WriteAllBytes(Path.Combine(kept, string.Concat(member.Select(c => char.IsLetterOrDigit(c) ? c : '-')) + ".onnx"), stream.ToArray());
         int n = model.InputSize, count = rows.RowCount;
         var codes = new float[count * model.CodeSize];
         var reconstructions = new float[count * n];
