@@ -7,7 +7,7 @@ namespace Microsoft.ML.Autoencoders.Benchmarks;
 /// <summary>
 /// The Fashion-MNIST benchmark of the engine against PyTorch in the same run: all 60,000 training images,
 /// 784-256-64-256-784 (ReLU, sigmoid output), MSE, Adam 1e-3, batch 256, 3 epochs; then inference over the
-/// 60,000 images in batches of 1024. Other trainers (the TorchSharp backend and a plain TorchSharp loop, from their own benchmark project)
+/// 60,000 images in batches of 1024, by the engine and by ONNX Runtime on the engine's model exported to ONNX (see <see cref="OnnxRuntimePeer"/>). Other trainers (the TorchSharp backend and a plain TorchSharp loop, from their own benchmark project)
 /// train the same network in the same rounds; only their training speed and losses are measured.
 /// </summary>
 internal static class TrainingBenchmark
@@ -42,10 +42,20 @@ internal static class TrainingBenchmark
         // Both systems run in alternation, and each keeps its best round: other work on the machine only ever slows a run down.
         int rounds = Option(args, "--rounds") is string r ? int.Parse(r, CultureInfo.InvariantCulture) : 2;
         SystemResult? engine = null, pytorch = null;
+        double onnxRuntime = 0;
         var results = new SystemResult?[others.Length];
         for (int round = 1; round <= rounds; round++)
         {
-            engine = Best(engine, RunEngine(data));
+            (SystemResult engineRound, AutoencoderModel model) = RunEngine(data);
+            engine = Best(engine, engineRound);
+
+            // ONNX Runtime right after the engine, on the model the engine just trained: the two inference measurements alternate round by round.
+            using (var ort = new OnnxRuntimePeer(model, data, InferenceBatch))
+            {
+                onnxRuntime = Math.Max(onnxRuntime, data.RowCount / BestOfThree(ort.ForwardAll));
+            }
+
+            Console.WriteLine($"round {round}: engine {engineRound.InferRowsPerSecond:F0} rows/s, onnxruntime {onnxRuntime:F0} rows/s (best so far)");
             for (int o = 0; o < others.Length; o++)
             {
                 (double samplesPerSecond, double[] losses) = others[o].Train(data);
@@ -72,6 +82,8 @@ internal static class TrainingBenchmark
         Console.WriteLine("GFLOP/s count the dense network's multiply-adds; the engine skips those whose input is zero for all 8 rows of a panel, so its figure is dense work per second.");
         Print(engine, peak);
         Print(pytorch, peak);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{"onnxruntime",-10} infer {onnxRuntime,9:F0} rows/s ({onnxRuntime * 2 * Macs() / 1e9:F0} GFLOP/s, {onnxRuntime * 2 * Macs() / 1e9 / peak:P0} of peak): ONNX Runtime {OnnxRuntimeVersion()}, CPU provider, 2 intra-op threads, optimization ALL, batch {InferenceBatch}"));
         foreach (SystemResult? other in results)
         {
             Print(other!, peak);
@@ -79,6 +91,7 @@ internal static class TrainingBenchmark
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"train_ratio={engine.TrainSamplesPerSecond / pytorch.TrainSamplesPerSecond:F2} infer_ratio={engine.InferRowsPerSecond / pytorch.InferRowsPerSecond:F2} loss_ratio={engine.EpochLosses[^1] / pytorch.EpochLosses[^1]:F3}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"infer_ratio_vs_ort={engine.InferRowsPerSecond / onnxRuntime:F2}"));
         SystemResult? referenceResult = results.FirstOrDefault(r => r!.Name == reference);
         foreach (SystemResult? other in results)
         {
@@ -97,7 +110,7 @@ internal static class TrainingBenchmark
     /// <summary>The benchmark's training options.</summary>
     public static readonly TrainingOptions Options = new() { Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, Seed = 1 };
 
-    private static SystemResult RunEngine(FeatureMatrix data)
+    private static (SystemResult Result, AutoencoderModel Model) RunEngine(FeatureMatrix data)
     {
         var watch = Stopwatch.StartNew();
         TrainingResult result = new AutoencoderTrainer(Architecture, Options).Train(data);
@@ -116,7 +129,7 @@ internal static class TrainingBenchmark
         }
 
         double best = BestOfThree(ForwardAll);
-        return new SystemResult("engine", data.RowCount * (double)Epochs / seconds, data.RowCount / best, result.History.Select(h => h.TrainingLoss).ToArray());
+        return (new SystemResult("engine", data.RowCount * (double)Epochs / seconds, data.RowCount / best, result.History.Select(h => h.TrainingLoss).ToArray()), model);
     }
 
     private static SystemResult? RunPyTorch(string python, string images, int? limit)
@@ -196,13 +209,25 @@ internal static class TrainingBenchmark
         return best;
     }
 
-    private static void Print(SystemResult result, double peak)
+    /// <summary>Multiply-adds of one row through the dense network.</summary>
+    private static double Macs()
     {
         double macs = 0;
         for (int i = 0; i + 1 < Layers.Length; i++)
         {
             macs += (double)Layers[i] * Layers[i + 1];
         }
+
+        return macs;
+    }
+
+    private static string OnnxRuntimeVersion() =>
+        typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "?";
+
+    private static void Print(SystemResult result, double peak)
+    {
+        double macs = Macs();
 
         // Forward: 2 flops per multiply-add; backward: weight and input gradients, 4 more (the first layer's input gradient is not needed).
         double trainFlops = 6 * macs - 2.0 * Layers[0] * Layers[1];

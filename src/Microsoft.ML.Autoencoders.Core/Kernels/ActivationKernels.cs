@@ -11,8 +11,8 @@ internal static class ActivationKernels
     public const float LeakySlope = 0.01f;
 
     private const int Chunk = 256;
-    private const float GeluScale = 0.7978845608f; // sqrt(2 / pi)
-    private const float GeluCubic = 0.044715f;
+    internal const float GeluScale = 0.7978845608f; // sqrt(2 / pi)
+    internal const float GeluCubic = 0.044715f;
 
     /// <summary>Whether the backward pass needs the input of the activation, not just its output.</summary>
     public static bool NeedsInput(Activation activation) => activation == Activation.Gelu;

@@ -23,6 +23,8 @@ internal sealed class ConvolutionLayer : ITensorLayer
 
     public int OutputChannels { get; }
 
+    public Activation Activation => _patches.Activation;
+
     public int InputSize => Geometry.InputSize;
 
     public int OutputSize => Geometry.OutputPositions * OutputChannels;

@@ -7,6 +7,8 @@ internal sealed class DenseTensorLayer(int inputSize, int outputSize, Activation
 {
     private readonly DenseLayer _layer = new(inputSize, outputSize, activation, parameterOffset);
 
+    public Activation Activation => activation;
+
     public int InputSize => inputSize;
 
     public int OutputSize => outputSize;

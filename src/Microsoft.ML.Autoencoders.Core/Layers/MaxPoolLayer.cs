@@ -5,6 +5,9 @@ namespace Microsoft.ML.Autoencoders.Layers;
 /// <summary>Max pooling over non-overlapping size x size windows of channels-last maps (a ragged edge is dropped); gradients go to each window's winner.</summary>
 internal sealed class MaxPoolLayer(int inputHeight, int inputWidth, int channels, int size, int parameterOffset) : ITensorLayer
 {
+    /// <summary>Height and width of each pooling window, and its stride.</summary>
+    public int Size => size;
+
     public int OutputHeight => inputHeight / size;
 
     public int OutputWidth => inputWidth / size;

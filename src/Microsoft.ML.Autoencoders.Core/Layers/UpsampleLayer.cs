@@ -6,6 +6,8 @@ namespace Microsoft.ML.Autoencoders.Layers;
 /// <summary>Nearest-neighbour upsampling of channels-last maps by an integer factor; the gradient of an input cell is the sum over its copies.</summary>
 internal sealed class UpsampleLayer(int inputHeight, int inputWidth, int channels, int factor, int parameterOffset) : ITensorLayer
 {
+    public int Factor => factor;
+
     public int OutputHeight => inputHeight * factor;
 
     public int OutputWidth => inputWidth * factor;

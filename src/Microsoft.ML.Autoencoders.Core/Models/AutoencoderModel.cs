@@ -256,12 +256,18 @@ public sealed unsafe partial class AutoencoderModel
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        WriteAtomically(path, Save);
+    }
+
+    /// <summary>Writes a file through <paramref name="write"/> to a temporary file beside <paramref name="path"/>, then renames it over <paramref name="path"/>.</summary>
+    private static void WriteAtomically(string path, Action<Stream> write)
+    {
         string temporary = path + ".tmp-" + Guid.NewGuid().ToString("N");
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
             {
-                Save(stream);
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
 

@@ -16,15 +16,17 @@ namespace Microsoft.ML.Autoencoders;
 /// <remarks>
 /// <c>mlContext.Model.Save</c> cannot store this transformer (ML.NET 5 lets only its own assemblies write model
 /// files); save pipelines holding it with <see cref="AutoencoderCatalog.SaveModel(ITransformer, DataViewSchema, string)"/>
-/// and load them with <see cref="AutoencoderCatalog.LoadModel(string, out DataViewSchema)"/>.
+/// and load them with <see cref="AutoencoderCatalog.LoadModel(string, out DataViewSchema)"/>, or convert them to ML.NET's ONNX transformer
+/// with <c>mlContext.Autoencoders.ToOnnxTransformer</c> (package Microsoft.ML.Autoencoders.Onnx), which <c>mlContext.Model.Save</c> stores.
 /// </remarks>
-public sealed class AutoencoderTransformer : ITransformer
+public sealed partial class AutoencoderTransformer : ITransformer
 {
     /// <summary>What <see cref="ICanSaveModel.Save"/> says instead of saving.</summary>
     internal const string SaveMessage =
         "AutoencoderTransformer cannot be saved with mlContext.Model.Save: ML.NET 5 keeps model-file writing (ModelSaveContext) to its own assemblies. " +
         "Save the whole pipeline with mlContext.Autoencoders.SaveModel(model, inputSchema, path) and load it with mlContext.Autoencoders.LoadModel(path, out inputSchema); " +
-        "ML.NET transforms before and after the autoencoder are saved with it.";
+        "ML.NET transforms before and after the autoencoder are saved with it. To use mlContext.Model.Save itself, convert the pipeline with " +
+        "mlContext.Autoencoders.ToOnnxTransformer(model, onnxPath) from the Microsoft.ML.Autoencoders.Onnx package (ONNX Runtime, one row at a time).";
 
     /// <summary>Wraps a trained engine model.</summary>
     /// <param name="model">The trained model.</param>
