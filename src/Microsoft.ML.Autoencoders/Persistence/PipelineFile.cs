@@ -12,7 +12,8 @@ namespace Microsoft.ML.Autoencoders.Persistence;
 /// <item><c>input-schema.zip</c>: an empty ML.NET chain saved with <c>mlContext.Model.Save</c>, to carry the input schema;</item>
 /// <item>per run of consecutive ML.NET transformers, <c>segment-N.zip</c>: that run saved with <c>mlContext.Model.Save</c>
 /// for the schema flowing into it;</item>
-/// <item>per autoencoder, <c>segment-N.mlae</c> (the engine's model file) and <c>segment-N.json</c> (columns, threshold, history).</item>
+/// <item>per autoencoder, <c>segment-N.mlae</c> (the engine's model file) and <c>segment-N.json</c> (columns, threshold, history);</item>
+/// <item>per autoencoder imputer, <c>segment-N.mlae</c> (its network) and <c>segment-N.json</c> (columns, means, scales, iterations, history).</item>
 /// </list>
 /// Chains are flattened on saving; loading rebuilds one <see cref="TransformerChain{TLastTransformer}"/> with public constructors.
 /// </summary>
@@ -24,6 +25,7 @@ internal static class PipelineFile
     private const string SchemaEntry = "input-schema.zip";
     private const string MLNetKind = "MLNet";
     private const string AutoencoderKind = "Autoencoder";
+    private const string ImputerKind = "Imputer";
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -59,9 +61,21 @@ internal static class PipelineFile
                 continue;
             }
 
+            if (transformers[index] is AutoencoderImputingTransformer imputing)
+            {
+                AutoencoderImputer imputer = imputing.Imputer;
+                WriteEntry(archive, entry + ".mlae", imputer.Model.Save);
+                var settings = new ImputerSettings(imputing.InputColumnName, imputing.OutputColumnName, imputer.Means.ToArray(), imputer.Scales.ToArray(), imputer.Iterations, imputing.TrainingHistory.ToArray());
+                WriteEntry(archive, entry + ".json", s => JsonSerializer.Serialize(s, settings, Json));
+                segments.Add(new Segment(ImputerKind, entry));
+                schema = imputing.GetOutputSchema(schema);
+                index++;
+                continue;
+            }
+
             var run = new List<ITransformer>();
             DataViewSchema runInput = schema;
-            for (; index < transformers.Count && transformers[index] is not AutoencoderTransformer; index++)
+            for (; index < transformers.Count && transformers[index] is not (AutoencoderTransformer or AutoencoderImputingTransformer); index++)
             {
                 run.Add(transformers[index]);
                 schema = transformers[index].GetOutputSchema(schema);
@@ -112,8 +126,11 @@ internal static class PipelineFile
                     case AutoencoderKind:
                         transformers.Add(LoadAutoencoder(archive, segment.Entry));
                         break;
+                    case ImputerKind:
+                        transformers.Add(LoadImputer(archive, segment.Entry));
+                        break;
                     default:
-                        throw new InvalidDataException($"The pipeline file's segment \"{segment.Entry}\" is of kind \"{segment.Kind}\"; this version reads \"{MLNetKind}\" and \"{AutoencoderKind}\".");
+                        throw new InvalidDataException($"The pipeline file's segment \"{segment.Entry}\" is of kind \"{segment.Kind}\"; this version reads \"{MLNetKind}\", \"{AutoencoderKind}\" and \"{ImputerKind}\".");
                 }
             }
 
@@ -161,6 +178,43 @@ internal static class PipelineFile
         catch (ArgumentException e)
         {
             throw new InvalidDataException($"The pipeline file's {entry}.json holds invalid settings: {e.Message}", e);
+        }
+    }
+
+    private static AutoencoderImputingTransformer LoadImputer(ZipArchive archive, string entry)
+    {
+        AutoencoderModel model;
+        using (MemoryStream buffer = ReadEntry(archive, entry + ".mlae"))
+        {
+            model = AutoencoderModel.Load(buffer);
+        }
+
+        ImputerSettings? settings;
+        using (MemoryStream buffer = ReadEntry(archive, entry + ".json"))
+        {
+            try
+            {
+                settings = JsonSerializer.Deserialize<ImputerSettings>(buffer, Json);
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"The pipeline file's {entry}.json is damaged: {e.Message}", e);
+            }
+        }
+
+        if (settings?.InputColumnName == null || settings.Means == null || settings.Scales == null)
+        {
+            throw new InvalidDataException($"The pipeline file's {entry}.json lacks the imputer's input column, means or scales.");
+        }
+
+        try
+        {
+            var imputer = new AutoencoderImputer(model, settings.Means, settings.Scales, settings.Iterations);
+            return new AutoencoderImputingTransformer(imputer, settings.InputColumnName, settings.OutputColumnName, settings.TrainingHistory);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"The pipeline file's {entry}.json holds invalid imputer settings: {e.Message}", e);
         }
     }
 
@@ -236,6 +290,8 @@ internal static class PipelineFile
     private sealed record Segment(string Kind, string Entry);
 
     private sealed record Manifest(string Format, int Version, bool IsChain, Segment[] Segments);
+
+    private sealed record ImputerSettings(string InputColumnName, string OutputColumnName, float[] Means, float[] Scales, int Iterations, EpochReport[]? TrainingHistory);
 
     private sealed record AutoencoderSettings(AutoencoderColumns Columns, float Threshold, EpochReport[] TrainingHistory);
 }
