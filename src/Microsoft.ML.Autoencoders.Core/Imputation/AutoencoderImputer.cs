@@ -102,6 +102,12 @@ public sealed class AutoencoderImputer
         }
 
         var trainer = new AutoencoderTrainer(architecture, options, missingValues: true, guessRounds: iterations - 1);
+        CheckValues(training, "training data");
+        if (validation != null)
+        {
+            CheckValues(validation, "validation data");
+        }
+
         (float[] means, float[] scales) = ColumnStatistics.Of(training, "training data");
         TrainingResult result = trainer.Train(
             Standardize(training, means, scales), validation == null ? null : Standardize(validation, means, scales), progress, cancellationToken);
@@ -211,6 +217,20 @@ public sealed class AutoencoderImputer
             {
                 output[i] = value;
             }
+        }
+    }
+
+    /// <summary>Refuses an infinity or a magnitude above <see cref="FeatureMatrix.MaxMagnitude"/>, naming its row and feature; NaN is a missing value.</summary>
+    private static void CheckValues(FeatureMatrix data, string name)
+    {
+        if (data.FindUnusableExceptMissing() is (int row, int column))
+        {
+            float value = data.Row(row)[column];
+            throw new ArgumentException(
+                float.IsInfinity(value)
+                    ? $"Row {row}, feature {column} of the {name} is {value}; the imputer reads NaN as a missing value, but an infinity is an error. Replace it (with NaN if it stands for a missing value) before training."
+                    : $"Row {row}, feature {column} of the {name} is {value}; training needs magnitudes up to {FeatureMatrix.MaxMagnitude:G3}, because squared errors of larger values overflow single precision. Rescale the feature first.",
+                name);
         }
     }
 

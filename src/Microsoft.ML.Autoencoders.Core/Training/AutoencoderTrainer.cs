@@ -254,7 +254,7 @@ public sealed class AutoencoderTrainer
             throw new ArgumentException($"The {name} data has no rows; expected at least one.", name);
         }
 
-        if ((_missingValues ? FindUnusableExceptNaN(data) : data.FindUnusable()) is (int blockRow, int column))
+        if ((_missingValues ? data.FindUnusableExceptMissing() : data.FindUnusable()) is (int blockRow, int column))
         {
             float value = data.Row(blockRow)[column];
             long row = rowOffset + blockRow;
@@ -264,31 +264,6 @@ public sealed class AutoencoderTrainer
                     : $"Row {row}, feature {column} of the {name} data is {value}; every value must be finite. Remove or impute such rows before training.",
                 name);
         }
-    }
-
-    /// <summary>The first infinity or magnitude above <see cref="FeatureMatrix.MaxMagnitude"/>, NaN (a missing value) allowed.</summary>
-    private static (int Row, int Column)? FindUnusableExceptNaN(FeatureMatrix data)
-    {
-        ReadOnlySpan<float> values = data.Values;
-        int start = 0;
-        while (start < values.Length)
-        {
-            int index = FeatureMatrix.UnusableIndex(values[start..]);
-            if (index < 0)
-            {
-                return null;
-            }
-
-            index += start;
-            if (!float.IsNaN(values[index]))
-            {
-                return (index / data.ColumnCount, index % data.ColumnCount);
-            }
-
-            start = index + 1;
-        }
-
-        return null;
     }
 
     private static (int[] Train, int[] Validation) Split(int rowCount, float validationFraction, SeededRandom random)
