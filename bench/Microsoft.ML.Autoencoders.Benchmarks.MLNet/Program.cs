@@ -4,10 +4,16 @@
 // alternating rounds and each keeps its best, since other work on the machine only ever slows a run down. Prints rows/s
 // of each and pipeline_ratio = pipeline / engine. A fourth path runs the same model through the ONNX route (ToOnnxTransformer:
 // ML.NET's ApplyOnnxModel on ONNX Runtime, one row at a time), and onnx_route_ratio = ONNX route / pipeline.
+// With the argument "impute", runs the imputation benchmark instead (ImputationBenchmark.cs).
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Autoencoders;
 using Microsoft.ML.Data;
+
+if (args.FirstOrDefault() == "impute")
+{
+    return Microsoft.ML.Autoencoders.Benchmarks.MLNet.ImputationBenchmark.Run(args[1..]);
+}
 
 const string dataDirectory = "/usr/share/datasets/fashion-mnist";
 int rounds = args.Length > 0 ? int.Parse(args[0]) : 15;

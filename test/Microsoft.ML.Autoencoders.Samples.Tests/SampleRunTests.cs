@@ -128,6 +128,25 @@ public sealed class SampleRunTests
     }
 
     /// <summary>
+    /// Imputation on 2,000 training images instead of 10,000 (measured RMSE 0.150 over the hidden test pixels against the mean's 0.293, in
+    /// about 30 s of computing). Filling with each pixel's mean is the baseline to beat; the floor is three quarters of it, 0.22, and
+    /// every observed pixel must come through bit for bit.
+    /// </summary>
+    [TestMethod]
+    public void Imputation_ReducedRun_PrintsRmseBelowTheMeansAndWritesPictures()
+    {
+        RunSample("Imputation", ["2000"], run =>
+        {
+            double rmse = run.Headline("RMSE", @"^\s*autoencoder \(ImputeMissing\)\s+(?<value>\S+)");
+            double mean = run.Figure(@"^\s*mean \(ReplaceMissingValues\)\s+(?<value>\S+)");
+            Assert.IsInRange(0.02, 0.22, rmse, "RMSE of the autoencoder's fills over the hidden test pixels");
+            Assert.IsLessThan(0.75 * mean, rmse, "The autoencoder should fill hidden pixels well below the mean imputation's error.");
+            StringAssert.Contains(run.Output, "Observed pixels passed through bit for bit: True.");
+            run.AssertPictures("Imputation", "loss.png", "filled.png");
+        });
+    }
+
+    /// <summary>
     /// ImagePipeline as it is (3,000 PNG files, 20 epochs; about 5 s; measured AUROC 0.973). Outputting zeros gives 0.76 on the same
     /// test images, the same network after 3 epochs 0.758 and after 10 epochs 0.866, and scoring by the distance to the mean training
     /// sneaker about 0.98; the floor is 0.93. The PNG files it wrote as its input are checked too.

@@ -41,6 +41,43 @@ internal static class LossKernels
             _ => throw new ArgumentOutOfRangeException(nameof(loss), loss, "Unknown loss function."),
         };
 
+    /// <summary>
+    /// The sum of squared errors each weighted by <paramref name="weights"/>, and (unless empty) its gradient scaled by <paramref name="scale"/>:
+    /// the loss of rows with missing values, whose weight 0 leaves them out.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double MaskedSquaredError(ReadOnlySpan<float> output, ReadOnlySpan<float> target, ReadOnlySpan<float> weights, Span<float> gradient, float scale)
+    {
+        bool withGradient = !gradient.IsEmpty;
+        var total = Vector<float>.Zero;
+        var s = new Vector<float>(scale);
+        int i = 0;
+        for (; i <= output.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            var e = new Vector<float>(output[i..]) - new Vector<float>(target[i..]);
+            var we = e * new Vector<float>(weights[i..]);
+            total += we * e;
+            if (withGradient)
+            {
+                (we * s).CopyTo(gradient[i..]);
+            }
+        }
+
+        double sum = Vector.Sum(total);
+        for (; i < output.Length; i++)
+        {
+            float e = output[i] - target[i];
+            float we = e * weights[i];
+            sum += we * e;
+            if (withGradient)
+            {
+                gradient[i] = we * scale;
+            }
+        }
+
+        return sum;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double SquaredError(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> gradient, float scale)
     {

@@ -58,6 +58,31 @@ public sealed class FeatureMatrix
         return index < 0 ? null : (index / ColumnCount, index % ColumnCount);
     }
 
+    /// <summary>The first infinity or magnitude above <see cref="FeatureMatrix.MaxMagnitude"/>, NaN (a missing value) allowed.</summary>
+    internal (int Row, int Column)? FindUnusableExceptMissing()
+    {
+        ReadOnlySpan<float> values = _values;
+        int start = 0;
+        while (start < values.Length)
+        {
+            int index = UnusableIndex(values[start..]);
+            if (index < 0)
+            {
+                return null;
+            }
+
+            index += start;
+            if (!float.IsNaN(values[index]))
+            {
+                return (index / ColumnCount, index % ColumnCount);
+            }
+
+            start = index + 1;
+        }
+
+        return null;
+    }
+
     /// <summary>The index of the first NaN, infinity or magnitude above <see cref="MaxMagnitude"/> in <paramref name="values"/>, or -1.</summary>
     internal static int UnusableIndex(ReadOnlySpan<float> values)
     {

@@ -13,11 +13,25 @@ public sealed class AutoencoderTrainer
 {
     private readonly AutoencoderArchitecture _architecture;
     private readonly TrainingOptions _options;
+    private readonly bool _missingValues;
+    private readonly int _guessRounds;
 
     /// <summary>Prepares to train <paramref name="architecture"/> as <paramref name="options"/> say.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="ArgumentException">The loss does not suit the architecture.</exception>
     public AutoencoderTrainer(AutoencoderArchitecture architecture, TrainingOptions? options = null)
+        : this(architecture, options, missingValues: false, guessRounds: 0)
+    {
+    }
+
+    /// <summary>
+    /// Prepares to train, with <paramref name="missingValues"/>: NaN in a training or validation row marks a missing value, which the
+    /// input reads as 0 and the loss leaves out (mean squared error over the observed values only); infinities stay errors. Only a dense,
+    /// non-variational network with mean squared error trains so; <see cref="AutoencoderImputer"/> standardizes the columns first, so 0 is each column's mean.
+    /// With <paramref name="guessRounds"/> above 0, each batch's unseen values (missing, or hidden by masking) take the network's own guesses a random
+    /// 0 to <paramref name="guessRounds"/> times before the step, so the network also learns from the inputs that imputation's later rounds give it.
+    /// </summary>
+    internal AutoencoderTrainer(AutoencoderArchitecture architecture, TrainingOptions? options, bool missingValues, int guessRounds)
     {
         ArgumentNullException.ThrowIfNull(architecture);
         options ??= new TrainingOptions();
@@ -30,6 +44,15 @@ public sealed class AutoencoderTrainer
         }
 
         CheckFamilyOptions(architecture, options);
+        if (missingValues && (architecture.Convolution != null || architecture.IsVariational || options.Loss != LossFunction.MeanSquaredError))
+        {
+            throw new ArgumentException(
+                $"Training on rows with missing values needs a dense, non-variational network and {nameof(LossFunction.MeanSquaredError)}; this one is {architecture} with {options.Loss}.",
+                nameof(options));
+        }
+
+        _missingValues = missingValues;
+        _guessRounds = guessRounds;
         _architecture = architecture;
         _options = options;
     }
@@ -150,7 +173,7 @@ public sealed class AutoencoderTrainer
     }
 
     private ITrainingSession CreateEngineSession(float[] parameters, FeatureMatrix training, SeededRandom random) =>
-        new EngineTrainingSession(_architecture, _options, new DenseNetwork(_architecture), parameters, training, random);
+        new EngineTrainingSession(_architecture, _options, new DenseNetwork(_architecture), parameters, training, random, _missingValues, _guessRounds);
 
     /// <summary>One pass over a stream: each block checked (rows named by their place in the stream) with its rows in order.</summary>
     private IEnumerable<(FeatureMatrix Rows, int[] Order)> Blocks(IRowBlockSource source, CancellationToken cancellationToken)
@@ -231,7 +254,7 @@ public sealed class AutoencoderTrainer
             throw new ArgumentException($"The {name} data has no rows; expected at least one.", name);
         }
 
-        if (data.FindUnusable() is (int blockRow, int column))
+        if ((_missingValues ? data.FindUnusableExceptMissing() : data.FindUnusable()) is (int blockRow, int column))
         {
             float value = data.Row(blockRow)[column];
             long row = rowOffset + blockRow;

@@ -32,7 +32,9 @@ internal sealed class EngineTrainingSession : ITrainingSession
     /// <param name="parameters">The initial parameters; updated in place.</param>
     /// <param name="training">The first block of training rows: it sizes the buffers and gives the noise its statistics.</param>
     /// <param name="random">The run's generator, for noise, dropout and sampling.</param>
-    public EngineTrainingSession(AutoencoderArchitecture architecture, TrainingOptions options, DenseNetwork network, float[] parameters, FeatureMatrix training, SeededRandom random)
+    /// <param name="missingValues">Whether NaN in a row marks a missing value (a dense network's masked loss) rather than being an error.</param>
+    /// <param name="guessRounds">With <paramref name="missingValues"/>: the most rounds of the network's own guesses fed back into a batch's input.</param>
+    public EngineTrainingSession(AutoencoderArchitecture architecture, TrainingOptions options, DenseNetwork network, float[] parameters, FeatureMatrix training, SeededRandom random, bool missingValues = false, int guessRounds = 0)
     {
         _options = options;
         _architecture = architecture;
@@ -51,7 +53,7 @@ internal sealed class EngineTrainingSession : ITrainingSession
         _batch = new float[maxRows * architecture.InputSize];
         _pass = architecture.ConvolutionalNetwork is ConvolutionalNetwork convolutional ? new ConvolutionalTrainingPass(convolutional, options, training, random, maxRows)
             : architecture.IsVariational ? new VariationalTrainingPass(network, options, training, random, maxRows)
-            : options.NeedsExtendedStep || architecture.WinnerTakeAllK > 0 ? new RegularizedTrainingPass(network, options, training, random, maxRows)
+            : options.NeedsExtendedStep || architecture.WinnerTakeAllK > 0 || missingValues ? new RegularizedTrainingPass(network, options, training, random, maxRows, missingValues, guessRounds)
             : null;
 
         // The plain step's buffers; a family pass keeps its own.

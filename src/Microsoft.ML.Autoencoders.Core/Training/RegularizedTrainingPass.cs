@@ -10,7 +10,8 @@ namespace Microsoft.ML.Autoencoders.Training;
 /// <summary>
 /// The step of a dense autoencoder with any of: input corruption (denoising), dropout on hidden layers, an L1 or KL-sparsity penalty on the code,
 /// the contractive penalty, and a winner-take-all code (k-sparse per row, lifetime sparsity over the batch). The loss is the reconstruction loss
-/// (mean over values, against the clean input) plus the penalties.
+/// (mean over values, against the clean input) plus the penalties. With missing values (NaN in the rows), the input reads 0 where a value is
+/// missing and the reconstruction loss is the mean over the observed values only (see <see cref="MissingValueMask"/>).
 /// </summary>
 internal sealed class RegularizedTrainingPass : ITrainingPass
 {
@@ -28,9 +29,20 @@ internal sealed class RegularizedTrainingPass : ITrainingPass
     private readonly float[] _scratchA;
     private readonly float[] _scratchB;
     private readonly float[] _scratchC;
+    private readonly MissingValueMask? _missing;
+    private readonly int _guessRounds;
 
-    public RegularizedTrainingPass(DenseNetwork network, TrainingOptions options, FeatureMatrix training, SeededRandom random, int maxRows)
+    /// <param name="network">The dense network.</param>
+    /// <param name="options">The validated options.</param>
+    /// <param name="training">The first block of training rows (noise statistics).</param>
+    /// <param name="random">The run's generator.</param>
+    /// <param name="maxRows">The largest batch.</param>
+    /// <param name="missingValues">Whether NaN in a row marks a missing value (mean squared error only) rather than being an error.</param>
+    /// <param name="guessRounds">With <paramref name="missingValues"/>: each batch's input has its unseen values replaced by the network's own guesses 0 to this many times, as imputation's later rounds do.</param>
+    public RegularizedTrainingPass(DenseNetwork network, TrainingOptions options, FeatureMatrix training, SeededRandom random, int maxRows, bool missingValues = false, int guessRounds = 0)
     {
+        _guessRounds = guessRounds;
+        _missing = missingValues ? new MissingValueMask(maxRows * network.Architecture.InputSize) : null;
         _network = network;
         _options = options;
         _random = random;
@@ -65,14 +77,49 @@ internal sealed class RegularizedTrainingPass : ITrainingPass
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Step(ReadOnlySpan<float> parameters, ReadOnlySpan<float> clean, int rows, Span<float> gradients)
     {
-        ReadOnlySpan<float> input = _corruption == null ? clean : _corruption.Apply(clean, _random);
+        ReadOnlySpan<float> input;
+        int observed = clean.Length;
+        if (_missing != null)
+        {
+            // Masking hides observed values (0 is the column's mean); the loss counts every observed value, hidden or seen.
+            float fraction = _options.Noise == NoiseKind.Masking ? _options.NoiseLevel : 0f;
+            observed = _missing.Prepare(clean, fraction, _random);
+            clean = _missing.Filled(clean.Length);
+            input = _missing.Input(clean.Length);
+            int guesses = _guessRounds > 0 ? _random.NextInt(_guessRounds + 1) : 0;
+            for (int r = 0; r < guesses; r++)
+            {
+                // As imputation's later rounds do: the unseen values take the network's own guesses (no gradient flows through them).
+                Forward(parameters, input, rows, training: false);
+                Span<float> buffer = _missing.InputBuffer(clean.Length);
+                Span<float> guess = _workspace.Outputs[_network.Layers.Count - 1][..clean.Length];
+                System.Numerics.Tensors.TensorPrimitives.Subtract(guess, buffer, guess);
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(guess, _missing.Unseen(clean.Length), buffer, buffer);
+            }
+
+            input = _corruption == null || _options.Noise == NoiseKind.Masking ? input : _corruption.Apply(input, _random);
+        }
+        else
+        {
+            input = _corruption == null ? clean : _corruption.Apply(clean, _random);
+        }
 
         Forward(parameters, input, rows, training: true);
         int last = _network.Layers.Count - 1;
-        float count = clean.Length;
         Span<float> gradient = _workspace.OutputGradient;
-        double loss = LossKernels.Compute(
-            _options.Loss, _workspace.Outputs[last][..clean.Length], _usesLogits ? _workspace.PreActivations[last][..clean.Length] : default, clean, gradient, count) / count;
+        double loss;
+        if (_missing == null)
+        {
+            float count = clean.Length;
+            loss = LossKernels.Compute(
+                _options.Loss, _workspace.Outputs[last][..clean.Length], _usesLogits ? _workspace.PreActivations[last][..clean.Length] : default, clean, gradient, count) / count;
+        }
+        else
+        {
+            // A batch with nothing observed contributes no gradient (every weight is 0).
+            float count = Math.Max(observed, 1);
+            loss = LossKernels.MaskedSquaredError(_workspace.Outputs[last][..clean.Length], clean, _missing.Weights(clean.Length), gradient, 2f / count) / count;
+        }
 
         Span<float> spare = _workspace.SpareGradient;
         for (int i = last; i >= 0; i--)
@@ -119,8 +166,18 @@ internal sealed class RegularizedTrainingPass : ITrainingPass
 
     public double Evaluate(ReadOnlySpan<float> parameters, ReadOnlySpan<float> clean, int rows)
     {
-        Forward(parameters, clean, rows, training: false);
         int last = _network.Layers.Count - 1;
+        if (_missing != null)
+        {
+            // The batch's mean over its observed values, times its value count: the session divides by the values.
+            int observed = _missing.Prepare(clean);
+            ReadOnlySpan<float> filled = _missing.Filled(clean.Length);
+            Forward(parameters, filled, rows, training: false);
+            double sum = LossKernels.MaskedSquaredError(_workspace.Outputs[last][..clean.Length], filled, _missing.Weights(clean.Length), default, 0f);
+            return observed == 0 ? 0 : sum * clean.Length / observed;
+        }
+
+        Forward(parameters, clean, rows, training: false);
         return LossKernels.Sum(_options.Loss, _workspace.Outputs[last][..clean.Length], _usesLogits ? _workspace.PreActivations[last][..clean.Length] : default, clean);
     }
 

@@ -25,6 +25,46 @@ public sealed class AutoencoderCatalog
     /// <summary>The context the catalog's estimators log to and draw random seeds from.</summary>
     public MLContext Context { get; }
 
+    /// <summary>
+    /// An imputer that fills the missing values (NaN) of a known-size float vector column with an autoencoder, and only those: observed
+    /// values pass through bit for bit. Like <c>mlContext.Transforms.ReplaceMissingValues</c>, it replaces the column unless the names differ.
+    /// Filling starts from each slot's training mean, then the network reconstructs the row and only the missing slots take its values,
+    /// <paramref name="iterations"/> times. Training accepts rows with missing values: the loss counts the observed values only.
+    /// </summary>
+    /// <param name="outputColumnName">The filled column.</param>
+    /// <param name="inputColumnName">The column whose NaN values are missing; null for <paramref name="outputColumnName"/>.</param>
+    /// <param name="iterations">Rounds of reconstruct-and-replace.</param>
+    /// <param name="codeSize">Size of the code; null for as wide as the input, 16 to 64.</param>
+    /// <param name="hiddenSizes">Sizes of the encoder's hidden layers (the decoder mirrors them); null for one of four times the code, 64 to 256 units.</param>
+    /// <param name="epochs">Passes over the training data; null for enough to make at least 5,000 gradient steps.</param>
+    /// <param name="maskingFraction">The fraction of observed values hidden from the network's input in each training batch (denoising).</param>
+    /// <param name="seed">Seeds training; null draws it from the context.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    public AutoencoderImputingEstimator ImputeMissing(
+        string outputColumnName = AutoencoderColumnNames.Features,
+        string? inputColumnName = null,
+        int iterations = AutoencoderImputer.DefaultIterations,
+        int? codeSize = null,
+        int[]? hiddenSizes = null,
+        int? epochs = null,
+        float maskingFraction = 0.25f,
+        int? seed = null) =>
+        new(Context, new AutoencoderImputingEstimator.Options
+        {
+            InputColumnName = inputColumnName ?? outputColumnName,
+            OutputColumnName = outputColumnName,
+            Iterations = iterations,
+            CodeSize = codeSize,
+            EncoderHiddenSizes = hiddenSizes,
+            Epochs = epochs,
+            MaskingFraction = maskingFraction,
+            Seed = seed,
+        });
+
+    /// <summary>An imputer with every option; see <see cref="ImputeMissing(string, string?, int, int?, int[], int?, float, int?)"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public AutoencoderImputingEstimator ImputeMissing(AutoencoderImputingEstimator.Options options) => new(Context, options);
+
     /// <summary>An autoencoder estimator with the common settings; the other options keep their defaults.</summary>
     /// <param name="featureColumnName">The input column, a known-size vector of float.</param>
     /// <param name="codeSize">Size of the code (the bottleneck), and of the "Encoded" column; null follows the input's width (features / 2 rounded down, 1 to 32).</param>

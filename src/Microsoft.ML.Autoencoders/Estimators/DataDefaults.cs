@@ -31,12 +31,31 @@ internal static class DataDefaults
     /// <summary>The most default epochs.</summary>
     private const int MaxEpochs = 1000;
 
+    /// <summary>The fewest gradient steps an imputer's default epochs give: filling values it does not see takes longer to learn than reconstruction.</summary>
+    private const int MinImputerSteps = 5000;
+
     /// <summary>The default code size for <paramref name="features"/> input features.</summary>
     public static int CodeSize(int features) => Math.Clamp(features / 2, 1, MaxCodeSize);
 
     /// <summary>The default encoder hidden layers for <paramref name="features"/> input features and a code of <paramref name="codeSize"/>.</summary>
     public static int[] HiddenSizes(int features, int codeSize) =>
         [(int)Math.Min(MaxHiddenSize, 2L * Math.Max(codeSize, features))];
+
+    /// <summary>
+    /// An imputer's default code: as wide as the input, between 16 and 64 (16 for 5 or 14 features, 18 for 18, 64 for a 28 x 28 image). Masking
+    /// keeps a code that wide from copying its input through, and a wider code predicts the hidden values better than a reconstruction bottleneck.
+    /// </summary>
+    public static int ImputerCodeSize(int features) => Math.Clamp(features, 16, 64);
+
+    /// <summary>An imputer's default encoder: one hidden layer of four times the code, between 64 and 256 units.</summary>
+    public static int[] ImputerHiddenSizes(int codeSize) => [Math.Clamp(4 * codeSize, 64, 256)];
+
+    /// <summary>An imputer's default epochs for <paramref name="rows"/> training rows: enough for 5,000 gradient steps, at least 20, at most 1,000.</summary>
+    public static int ImputerEpochs(long rows, int batchSize)
+    {
+        long stepsPerEpoch = Math.Max(1, (rows + batchSize - 1) / batchSize);
+        return (int)Math.Clamp((MinImputerSteps + stepsPerEpoch - 1) / stepsPerEpoch, MinEpochs, MaxEpochs);
+    }
 
     /// <summary>The default epochs for <paramref name="rows"/> training rows (null when streamed) in batches of <paramref name="batchSize"/>.</summary>
     public static int Epochs(long? rows, int batchSize)

@@ -13,14 +13,7 @@ internal sealed record AutoencoderSettings(AutoencoderColumns Columns, float Thr
     /// <summary>The settings of <paramref name="transformer"/>.</summary>
     public static AutoencoderSettings Of(AutoencoderTransformer transformer)
     {
-        IReadOnlyList<EpochReport> reports = transformer.TrainingHistory;
-        var history = new History(
-            reports.Select(r => r.Epoch).ToArray(),
-            reports.Select(r => r.EpochCount).ToArray(),
-            reports.Select(r => r.TrainingLoss).ToArray(),
-            reports.Any(r => r.ValidationLoss != null) ? reports.Select(r => r.ValidationLoss).ToArray() : null,
-            reports.Select(r => r.LearningRate).ToArray());
-        return new AutoencoderSettings(transformer.Columns, transformer.Threshold, history);
+        return new AutoencoderSettings(transformer.Columns, transformer.Threshold, History.Of(transformer.TrainingHistory));
     }
 
     /// <summary>Reads the settings in <paramref name="json"/>, the pipeline file's entry <paramref name="entry"/> at format version <paramref name="version"/>.</summary>
@@ -46,6 +39,14 @@ internal sealed record AutoencoderSettings(AutoencoderColumns Columns, float Thr
     /// <param name="LearningRate">The learning rates.</param>
     public sealed record History(int[] Epoch, int[] EpochCount, double[] TrainingLoss, double?[]? ValidationLoss, float[] LearningRate)
     {
+        /// <summary>The history of <paramref name="reports"/>, without their timings.</summary>
+        public static History Of(IReadOnlyList<EpochReport> reports) => new(
+            reports.Select(r => r.Epoch).ToArray(),
+            reports.Select(r => r.EpochCount).ToArray(),
+            reports.Select(r => r.TrainingLoss).ToArray(),
+            reports.Any(r => r.ValidationLoss != null) ? reports.Select(r => r.ValidationLoss).ToArray() : null,
+            reports.Select(r => r.LearningRate).ToArray());
+
         /// <summary>The epoch reports, with no timings.</summary>
         /// <exception cref="InvalidDataException">The arrays differ in length.</exception>
         public EpochReport[] Reports(string entry)

@@ -11,6 +11,7 @@ namespace Microsoft.ML.Autoencoders.Persistence;
 /// <item>per run of consecutive ML.NET transformers, <c>segment-N.zip</c>: that run saved with <c>mlContext.Model.Save</c>
 /// for the schema flowing into it;</item>
 /// <item>per autoencoder, <c>segment-N.mlae</c> (the engine's model file) and <c>segment-N.json</c> (see <see cref="AutoencoderSettings"/>);</item>
+/// <item>per imputer, <c>segment-N.mlae</c> (its network) and <c>segment-N.json</c> (see <see cref="ImputerSettings"/>);</item>
 /// <item><c>manifest.json</c>, last: see <see cref="PipelineManifest"/>.</item>
 /// </list>
 /// Every entry, and every entry of the ML.NET segments, is stamped 1980-01-01, so the same pipeline gives the same bytes.
@@ -63,9 +64,24 @@ internal static class PipelineFile
                 continue;
             }
 
+            if (transformers[index] is AutoencoderImputingTransformer imputing)
+            {
+                using (var weights = new MemoryStream())
+                {
+                    imputing.Imputer.Model.Save(weights);
+                    Add(entry + ".mlae", weights.ToArray(), CompressionLevel.NoCompression);
+                }
+
+                Add(entry + ".json", PipelineJson.Serialize(ImputerSettings.Of(imputing)));
+                segments.Add(new PipelineManifest.Segment(PipelineManifest.Segment.Imputer, entry));
+                schema = imputing.GetOutputSchema(schema);
+                index++;
+                continue;
+            }
+
             var run = new List<ITransformer>();
             DataViewSchema runInput = schema;
-            for (; index < transformers.Count && transformers[index] is not AutoencoderTransformer; index++)
+            for (; index < transformers.Count && transformers[index] is not (AutoencoderTransformer or AutoencoderImputingTransformer); index++)
             {
                 run.Add(transformers[index]);
                 schema = transformers[index].GetOutputSchema(schema);
@@ -118,8 +134,11 @@ internal static class PipelineFile
                     case PipelineManifest.Segment.Autoencoder:
                         transformers.Add(LoadAutoencoder(reader, segment.Entry, manifest.Version));
                         break;
+                    case PipelineManifest.Segment.Imputer when manifest.Version >= 2:
+                        transformers.Add(LoadImputer(reader, segment.Entry));
+                        break;
                     default:
-                        throw new InvalidDataException($"The pipeline file's segment \"{segment.Entry}\" is of kind \"{segment.Kind}\"; this version reads \"{PipelineManifest.Segment.MLNet}\" and \"{PipelineManifest.Segment.Autoencoder}\".");
+                        throw new InvalidDataException($"The pipeline file's segment \"{segment.Entry}\" is of kind \"{segment.Kind}\"; this version reads \"{PipelineManifest.Segment.MLNet}\", \"{PipelineManifest.Segment.Autoencoder}\" and, from format version 2, \"{PipelineManifest.Segment.Imputer}\".");
                 }
             }
 
@@ -155,6 +174,17 @@ internal static class PipelineFile
         {
             throw new InvalidDataException($"The pipeline file's entry \"{entry}.json\" holds invalid settings: {e.Message}", e);
         }
+    }
+
+    private static AutoencoderImputingTransformer LoadImputer(EntryReader reader, string entry)
+    {
+        AutoencoderModel model;
+        using (var buffer = new MemoryStream(reader.Read(entry + ".mlae"), writable: false))
+        {
+            model = AutoencoderModel.Load(buffer);
+        }
+
+        return PipelineJson.Deserialize<ImputerSettings>(reader.Read(entry + ".json"), entry + ".json").ToTransformer(model, entry + ".json");
     }
 
     private static void Flatten(ITransformer transformer, List<ITransformer> into)

@@ -76,6 +76,9 @@ internal sealed record PipelineManifest(string Format, int Version, bool IsChain
 
         /// <summary>An autoencoder, in <c>segment-N.mlae</c> and <c>segment-N.json</c>.</summary>
         public const string Autoencoder = "Autoencoder";
+
+        /// <summary>An <see cref="AutoencoderImputingTransformer"/>: its network and its <see cref="ImputerSettings"/>.</summary>
+        public const string Imputer = "Imputer";
     }
 
     /// <summary>An entry of the pipeline file and the SHA-256 of its bytes.</summary>

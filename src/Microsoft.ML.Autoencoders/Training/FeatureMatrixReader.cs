@@ -14,8 +14,9 @@ internal static class FeatureMatrixReader
     /// <param name="parameterName">The argument that carried <paramref name="data"/>.</param>
     /// <param name="skipped">How many rows were skipped.</param>
     /// <param name="cancellationToken">Checked before every row.</param>
+    /// <param name="nanIsMissing">Whether NaN marks a missing value, read as it is (an imputer's training data); infinities stay errors.</param>
     /// <exception cref="ArgumentException">A row holds NaN or an infinity and <paramref name="skipNonFinite"/> is false, a magnitude above <see cref="FeatureMatrix.MaxMagnitude"/>, or no row is left.</exception>
-    public static FeatureMatrix Read(IDataView data, DataViewSchema.Column column, int size, bool skipNonFinite, string dataName, string parameterName, out long skipped, CancellationToken cancellationToken = default)
+    public static FeatureMatrix Read(IDataView data, DataViewSchema.Column column, int size, bool skipNonFinite, string dataName, string parameterName, out long skipped, CancellationToken cancellationToken = default, bool nanIsMissing = false)
     {
         long? count = data.GetRowCount();
         float[] values = new float[checked((int)Math.Min((count ?? 1024) * size, Array.MaxLength / size * (long)size))];
@@ -43,7 +44,7 @@ internal static class FeatureMatrixReader
 
             Span<float> target = values.AsSpan(rows * size, size);
             buffer.CopyTo(target);
-            if (!IsUsable(target, row, column, skipNonFinite, dataName, parameterName))
+            if (!IsUsable(target, row, column, skipNonFinite, dataName, parameterName, nanIsMissing))
             {
                 skipped++;
                 continue;
@@ -72,22 +73,24 @@ internal static class FeatureMatrixReader
     /// otherwise such a value, or a magnitude above <see cref="FeatureMatrix.MaxMagnitude"/>, throws naming row, index and column.
     /// </summary>
     /// <exception cref="ArgumentException">The row holds a value training cannot use.</exception>
-    public static bool IsUsable(ReadOnlySpan<float> target, long row, DataViewSchema.Column column, bool skipNonFinite, string dataName, string parameterName)
+    public static bool IsUsable(ReadOnlySpan<float> target, long row, DataViewSchema.Column column, bool skipNonFinite, string dataName, string parameterName, bool nanIsMissing = false)
     {
-        int bad = IndexOfNonFinite(target);
+        int bad = IndexOfNonFinite(target, nanIsMissing);
         if (bad >= 0)
         {
             if (!skipNonFinite)
             {
                 throw new ArgumentException(
-                    $"Row {row} of the {dataName} has {target[bad]} at index {bad} of column \"{column.Name}\"; training needs finite values. Remove or impute such rows (e.g. mlContext.Transforms.ReplaceMissingValues), or set {nameof(AutoencoderEstimator.Options.SkipNonFiniteRows)} = true to skip them.",
+                    nanIsMissing
+                        ? $"Row {row} of the {dataName} has {target[bad]} at index {bad} of column \"{column.Name}\"; the imputer reads NaN as a missing value, but an infinity is an error. Replace it (with NaN if it stands for a missing value) before training."
+                        : $"Row {row} of the {dataName} has {target[bad]} at index {bad} of column \"{column.Name}\"; training needs finite values. Remove or impute such rows (e.g. mlContext.Transforms.ReplaceMissingValues), or set {nameof(AutoencoderEstimator.Options.SkipNonFiniteRows)} = true to skip them.",
                     parameterName);
             }
 
             return false;
         }
 
-        bad = target.IndexOfAnyExceptInRange(-FeatureMatrix.MaxMagnitude, FeatureMatrix.MaxMagnitude);
+        bad = IndexOfHuge(target);
         if (bad >= 0)
         {
             throw new ArgumentException(
@@ -98,11 +101,24 @@ internal static class FeatureMatrixReader
         return true;
     }
 
-    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    private static int IndexOfHuge(ReadOnlySpan<float> values)
     {
         for (int i = 0; i < values.Length; i++)
         {
-            if (!float.IsFinite(values[i]))
+            if (MathF.Abs(values[i]) > FeatureMatrix.MaxMagnitude)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static int IndexOfNonFinite(ReadOnlySpan<float> values, bool nanIsMissing)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]) && !(nanIsMissing && float.IsNaN(values[i])))
             {
                 return i;
             }
