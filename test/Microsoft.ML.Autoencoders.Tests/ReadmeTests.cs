@@ -20,10 +20,19 @@ public sealed partial class ReadmeTests
         string[] all = CSharpBlock().Matches(readme).Select(m => m.Groups["code"].Value).ToArray();
         Assert.IsGreaterThanOrEqualTo(2, all.Length, "The README should hold C# blocks in ```csharp fences.");
         bool torchSharp = File.Exists(Path.Combine(AppContext.BaseDirectory, "Microsoft.ML.Autoencoders.TorchSharp.dll"));
-        string[] blocks = all.Where(b => torchSharp || !b.Contains("TorchSharpBackend", StringComparison.Ordinal)).ToArray();
+        bool onnx = File.Exists(Path.Combine(AppContext.BaseDirectory, "Microsoft.ML.Autoencoders.Onnx.dll"));
+        string[] blocks = all
+            .Where(b => torchSharp || !b.Contains("TorchSharpBackend", StringComparison.Ordinal))
+            .Where(b => onnx || !b.Contains("ToOnnxTransformer", StringComparison.Ordinal))
+            .ToArray();
         if (torchSharp)
         {
             Assert.IsTrue(blocks.Any(b => b.Contains("TorchSharpBackend", StringComparison.Ordinal)), "The README should show the TorchSharp backend.");
+        }
+
+        if (onnx)
+        {
+            Assert.IsTrue(blocks.Any(b => b.Contains("ToOnnxTransformer", StringComparison.Ordinal)), "The README should show the ONNX route to Model.Save.");
         }
 
         MetadataReference[] references = References();
