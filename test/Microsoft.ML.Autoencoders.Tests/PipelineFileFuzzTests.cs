@@ -29,7 +29,6 @@ public sealed class PipelineFileFuzzTests
         }
 
         outcomes.Report(TestContext, $"{mutations} mutations of the file's bytes", fixture.File.Length, clock.Elapsed);
-        Assert.IsLessThan(20.0, clock.Elapsed.TotalSeconds, "the fuzz run took too long");
     }
 
     /// <summary>
@@ -60,7 +59,6 @@ public sealed class PipelineFileFuzzTests
         }
 
         outcomes.Report(TestContext, $"{mutations} mutations of the entries, zipped with valid CRC-32s", fixture.File.Length, clock.Elapsed);
-        Assert.IsLessThan(20.0, clock.Elapsed.TotalSeconds, "the fuzz run took too long");
     }
 
     /// <summary>
@@ -89,7 +87,6 @@ public sealed class PipelineFileFuzzTests
         }
 
         outcomes.Report(TestContext, $"{mutations} mutations of the entries, with matching SHA-256s in the manifest", fixture.File.Length, clock.Elapsed);
-        Assert.IsLessThan(20.0, clock.Elapsed.TotalSeconds, "the fuzz run took too long");
     }
 
     private static (byte[] Bytes, string Kind) Mutate(byte[] original, int index, Random random, bool appendable)

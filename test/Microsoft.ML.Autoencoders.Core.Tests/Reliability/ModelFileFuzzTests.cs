@@ -135,7 +135,6 @@ public sealed class ModelFileFuzzTests
             $"{identical} loaded bit-identical, {resignedLoaded} re-signed structural edits loaded as other valid models; most allocated by one load {maxAllocated} bytes " +
             $"= {ratio:F1} x the file ({maxAllocatedBy}). Kinds: {string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}"))}");
         Assert.IsLessThan(8.0, ratio, $"one load allocated {maxAllocated} bytes for a {file.Length}-byte file ({maxAllocatedBy})");
-        Assert.IsLessThan(30.0, seconds, "the fuzz run took too long");
         Assert.IsGreaterThan(mutations / 2, refused);
     }
 
