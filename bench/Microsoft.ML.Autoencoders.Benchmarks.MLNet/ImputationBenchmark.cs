@@ -14,7 +14,9 @@ namespace Microsoft.ML.Autoencoders.Benchmarks.MLNet;
 /// <c>ReplaceMissingValues</c> (the slot's mean), <c>mlContext.Autoencoders.ImputeMissing</c>, and scikit-learn's <c>KNNImputer</c>
 /// (5 neighbours, run by /usr/bin/python3 in the same run). Tables are standardized by their training rows, so RMSE is in standard
 /// deviations; pixels stay in [0, 1]. The last line is <c>impute_rmse_ratio_vs_mean=</c> the largest, over the sets, of the autoencoder's
-/// RMSE over the mean's.
+/// RMSE over the mean's. Options: --sets (comma-separated, default all three), --missing and --train-missing (fractions, 0.3),
+/// --fashion-train and --fashion-test (10,000 and 2,000 images), --no-peer (skip k-NN), --python; and, to try other imputer settings
+/// than the defaults, --code, --hidden (e.g. 128 or 128x64), --masking, --iterations, --epochs, --dropout, --decay.
 /// </summary>
 internal static class ImputationBenchmark
 {

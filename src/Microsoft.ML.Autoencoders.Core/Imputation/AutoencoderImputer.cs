@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Numerics.Tensors;
 using Microsoft.ML.Autoencoders.Imputation;
 
@@ -165,6 +166,7 @@ public sealed class AutoencoderImputer
         bool anyMissing = false;
 
         // Standardize; a NaN (missing) or unusable value enters the network as 0, its column's mean. missing is 1 where a NaN is to be filled.
+        var limit = new Vector<float>(FeatureMatrix.MaxMagnitude);
         for (int r = 0; r < rowCount; r++)
         {
             ReadOnlySpan<float> row = rows.Slice(r * features, features);
@@ -172,7 +174,19 @@ public sealed class AutoencoderImputer
             Span<float> mask = missing.Slice(r * features, features);
             TensorPrimitives.Subtract(row, _means, zRow);
             TensorPrimitives.Divide(zRow, _scales, zRow);
-            for (int c = 0; c < features; c++)
+            int c = 0;
+            for (; c <= features - Vector<float>.Count; c += Vector<float>.Count)
+            {
+                var value = new Vector<float>(row[c..]);
+                var standardized = new Vector<float>(zRow[c..]);
+                Vector<int> isMissing = ~Vector.Equals(value, value);
+                Vector<int> usable = Vector.LessThanOrEqual(Vector.Abs(value), limit) & Vector.Equals(standardized - standardized, Vector<float>.Zero);
+                anyMissing |= !Vector.EqualsAll(isMissing, Vector<int>.Zero);
+                Vector.ConditionalSelect(isMissing, Vector<float>.One, Vector<float>.Zero).CopyTo(mask[c..]);
+                Vector.ConditionalSelect(usable, standardized, Vector<float>.Zero).CopyTo(zRow[c..]);
+            }
+
+            for (; c < features; c++)
             {
                 float value = row[c];
                 bool isMissing = float.IsNaN(value);
@@ -204,18 +218,31 @@ public sealed class AutoencoderImputer
             }
         }
 
-        // Observed values are copied, never recomputed; a missing value takes the filled one (or its mean if the network gave a non-finite value).
-        for (int i = 0; i < rows.Length; i++)
+        if (!anyMissing)
         {
-            float value = rows[i];
-            if (float.IsNaN(value))
+            rows.CopyTo(output);
+            return;
+        }
+
+        // Observed values are copied bit for bit, never recomputed; a missing value takes the filled one (its mean if the network gave a non-finite value).
+        for (int r = 0; r < rowCount; r++)
+        {
+            ReadOnlySpan<float> row = rows.Slice(r * features, features);
+            ReadOnlySpan<float> filled = reconstruction.Slice(r * features, features);
+            Span<float> target = output.Slice(r * features, features);
+            int c = 0;
+            for (; c <= features - Vector<float>.Count; c += Vector<float>.Count)
             {
-                float filled = reconstruction[i];
-                output[i] = float.IsFinite(filled) ? filled : _means[i % features];
+                var value = new Vector<float>(row[c..]);
+                var guess = new Vector<float>(filled[c..]);
+                Vector<float> fill = Vector.ConditionalSelect(Vector.Equals(guess - guess, Vector<float>.Zero), guess, new Vector<float>(_means.AsSpan(c)));
+                Vector.ConditionalSelect(Vector.Equals(value, value), value, fill).CopyTo(target[c..]);
             }
-            else
+
+            for (; c < features; c++)
             {
-                output[i] = value;
+                float value = row[c];
+                target[c] = !float.IsNaN(value) ? value : float.IsFinite(filled[c]) ? filled[c] : _means[c];
             }
         }
     }

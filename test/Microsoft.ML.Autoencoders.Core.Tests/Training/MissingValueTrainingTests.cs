@@ -51,6 +51,32 @@ public sealed class MissingValueTrainingTests
     }
 
     [TestMethod]
+    public void Impute_WideRows_VectorPathCopiesObservedBitsAndFillsTheRest()
+    {
+        const int wide = 37; // vector blocks and a scalar tail at every vector width
+        var random = new Random(5);
+        float[] train = Enumerable.Range(0, 200 * wide).Select(i => random.NextDouble() < 0.3 ? float.NaN : (float)(Math.Sin(i % wide) * (i / wide % 7) + i % wide)).ToArray();
+        (AutoencoderImputer imputer, _) = AutoencoderImputer.Train(new AutoencoderArchitecture(wide, [32], 16), Options, new FeatureMatrix(train, wide));
+        float[] special = [-0f, float.Epsilon, -float.Epsilon, 1e18f, -1e18f, 3e18f, float.PositiveInfinity, float.NegativeInfinity, 1.0000001f, float.NaN];
+        float[] values = Enumerable.Range(0, 20 * wide).Select(i => random.NextDouble() < 0.4 ? float.NaN : special[random.Next(special.Length)]).ToArray();
+
+        float[] filled = new float[values.Length];
+        imputer.Impute(values, filled);
+
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (float.IsNaN(values[i]))
+            {
+                Assert.IsTrue(float.IsFinite(filled[i]), $"value {i} came out {filled[i]}");
+            }
+            else
+            {
+                Assert.AreEqual(BitConverter.SingleToInt32Bits(values[i]), BitConverter.SingleToInt32Bits(filled[i]), $"value {i}: {values[i]}");
+            }
+        }
+    }
+
+    [TestMethod]
     public void Impute_InPlace_SameAsIntoAnotherBuffer()
     {
         (AutoencoderImputer imputer, _) = AutoencoderImputer.Train(Network, Options, Hide(Structured(300, seed: 1), 0.3, seed: 2));
