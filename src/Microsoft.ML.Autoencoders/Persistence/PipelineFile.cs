@@ -48,33 +48,24 @@ internal static class PipelineFile
         while (index < transformers.Count)
         {
             string entry = PipelineManifest.SegmentEntry(segments.Count);
-            if (transformers[index] is AutoencoderTransformer autoencoder)
+            (AutoencoderModel Network, byte[] Settings, string Kind)? networkSegment = transformers[index] switch
+            {
+                AutoencoderTransformer autoencoder => (autoencoder.Model, PipelineJson.Serialize(AutoencoderSettings.Of(autoencoder)), PipelineManifest.Segment.Autoencoder),
+                AutoencoderImputingTransformer imputing => (imputing.Imputer.Model, PipelineJson.Serialize(ImputerSettings.Of(imputing)), PipelineManifest.Segment.Imputer),
+                _ => null,
+            };
+            if (networkSegment is var (network, settings, kind))
             {
                 // Weights are close to random bytes: deflate would only add to them.
                 using (var weights = new MemoryStream())
                 {
-                    autoencoder.Model.Save(weights);
+                    network.Save(weights);
                     Add(entry + ".mlae", weights.ToArray(), CompressionLevel.NoCompression);
                 }
 
-                Add(entry + ".json", PipelineJson.Serialize(AutoencoderSettings.Of(autoencoder)));
-                segments.Add(new PipelineManifest.Segment(PipelineManifest.Segment.Autoencoder, entry));
-                schema = autoencoder.GetOutputSchema(schema);
-                index++;
-                continue;
-            }
-
-            if (transformers[index] is AutoencoderImputingTransformer imputing)
-            {
-                using (var weights = new MemoryStream())
-                {
-                    imputing.Imputer.Model.Save(weights);
-                    Add(entry + ".mlae", weights.ToArray(), CompressionLevel.NoCompression);
-                }
-
-                Add(entry + ".json", PipelineJson.Serialize(ImputerSettings.Of(imputing)));
-                segments.Add(new PipelineManifest.Segment(PipelineManifest.Segment.Imputer, entry));
-                schema = imputing.GetOutputSchema(schema);
+                Add(entry + ".json", settings);
+                segments.Add(new PipelineManifest.Segment(kind, entry));
+                schema = transformers[index].GetOutputSchema(schema);
                 index++;
                 continue;
             }
