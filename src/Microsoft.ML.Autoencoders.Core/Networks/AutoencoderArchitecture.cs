@@ -27,15 +27,15 @@ public sealed class AutoencoderArchitecture
         Activation codeActivation = Activation.Identity,
         Activation outputActivation = Activation.Identity)
     {
-        ArgumentNullException.ThrowIfNull(encoderHiddenSizes);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(codeSize);
+        ArgumentNullException.ThrowIfNull(encoderHiddenSizes, nameof(EncoderHiddenSizes));
+        CheckSize(inputSize, nameof(InputSize));
+        CheckSize(codeSize, nameof(CodeSize));
         decoderHiddenSizes ??= encoderHiddenSizes.Reverse().ToArray();
-        CheckSizes(encoderHiddenSizes, nameof(encoderHiddenSizes));
-        CheckSizes(decoderHiddenSizes, nameof(decoderHiddenSizes));
-        CheckActivation(hiddenActivation, nameof(hiddenActivation));
-        CheckActivation(codeActivation, nameof(codeActivation));
-        CheckActivation(outputActivation, nameof(outputActivation));
+        CheckSizes(encoderHiddenSizes, nameof(EncoderHiddenSizes));
+        CheckSizes(decoderHiddenSizes, nameof(DecoderHiddenSizes));
+        CheckActivation(hiddenActivation, nameof(HiddenActivation));
+        CheckActivation(codeActivation, nameof(CodeActivation));
+        CheckActivation(outputActivation, nameof(OutputActivation));
 
         InputSize = inputSize;
         EncoderHiddenSizes = encoderHiddenSizes.ToArray();
@@ -168,7 +168,7 @@ public sealed class AutoencoderArchitecture
             }
         }
 
-        foreach ((Activation activation, string name) in new[] { (hiddenActivation, nameof(hiddenActivation)), (codeActivation, nameof(codeActivation)), (outputActivation, nameof(outputActivation)) })
+        foreach ((Activation activation, string name) in new[] { (hiddenActivation, nameof(HiddenActivation)), (codeActivation, nameof(CodeActivation)), (outputActivation, nameof(OutputActivation)) })
         {
             if (activation == Activation.Gelu)
             {
@@ -204,6 +204,14 @@ public sealed class AutoencoderArchitecture
     public override string ToString() =>
         $"{string.Join("-", LayerSizes)} (hidden {HiddenActivation}, code {CodeActivation}, output {OutputActivation}"
         + (_isVariational ? ", variational" : "") + (Convolution != null ? $", convolutional {Convolution}" : "") + (_winnerTakeAllK > 0 ? $", winner-take-all k = {_winnerTakeAllK}" : "") + ")";
+
+    private static void CheckSize(int size, string name)
+    {
+        if (size <= 0)
+        {
+            throw new ArgumentOutOfRangeException(name, size, $"{name} is {size}; it must be positive.");
+        }
+    }
 
     private static void CheckSizes(IReadOnlyList<int> sizes, string name)
     {

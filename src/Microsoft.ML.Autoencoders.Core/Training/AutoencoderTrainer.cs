@@ -35,15 +35,7 @@ public sealed class AutoencoderTrainer
     {
         ArgumentNullException.ThrowIfNull(architecture);
         options ??= new TrainingOptions();
-        options.Validate();
-        if (options.Loss == LossFunction.BinaryCrossEntropy && architecture.OutputActivation != Activation.Sigmoid)
-        {
-            throw new ArgumentException(
-                $"{nameof(LossFunction.BinaryCrossEntropy)} needs a {nameof(Activation.Sigmoid)} output activation, but the architecture's is {architecture.OutputActivation}. Use {nameof(LossFunction.MeanSquaredError)}, or a sigmoid output for data in [0, 1].",
-                nameof(options));
-        }
-
-        CheckFamilyOptions(architecture, options);
+        options.Validate(architecture);
         if (missingValues && (architecture.Convolution != null || architecture.IsVariational || options.Loss != LossFunction.MeanSquaredError))
         {
             throw new ArgumentException(
@@ -184,61 +176,6 @@ public sealed class AutoencoderTrainer
             CheckData(block, "training", offset);
             offset += block.RowCount;
             yield return (block, Enumerable.Range(0, block.RowCount).ToArray());
-        }
-    }
-
-    private static void CheckFamilyOptions(AutoencoderArchitecture architecture, TrainingOptions options)
-    {
-        if (architecture.Convolution != null)
-        {
-            (string Name, bool Set)[] unsupported =
-            [
-                (nameof(TrainingOptions.Loss), options.Loss != LossFunction.MeanSquaredError), (nameof(TrainingOptions.CodeL1Penalty), options.CodeL1Penalty != 0f),
-                (nameof(TrainingOptions.SparsityPenalty), options.SparsityPenalty != 0f), (nameof(TrainingOptions.ContractivePenalty), options.ContractivePenalty != 0f),
-                (nameof(TrainingOptions.DropoutRate), options.DropoutRate != 0f), (nameof(TrainingOptions.LifetimeSparsity), options.LifetimeSparsity != 0f),
-            ];
-            foreach ((string name, bool set) in unsupported)
-            {
-                if (set)
-                {
-                    throw new ArgumentException($"{name} is not supported by convolutional autoencoders yet (they train on mean squared error, optionally with {nameof(TrainingOptions.Noise)}); reset {name} to its default.", nameof(options));
-                }
-            }
-        }
-
-        if (options.SparsityPenalty > 0f && architecture.CodeActivation != Activation.Sigmoid)
-        {
-            throw new ArgumentException(
-                $"{nameof(TrainingOptions.SparsityPenalty)} is a KL divergence between mean activations in (0, 1) and needs a {nameof(Activation.Sigmoid)} code activation, but the architecture's is {architecture.CodeActivation}. Use {nameof(TrainingOptions.CodeL1Penalty)} for other codes.",
-                nameof(options));
-        }
-
-        if (options.ContractivePenalty > 0f)
-        {
-            for (int i = 0; i < architecture.EncoderLayerCount; i++)
-            {
-                if (!Losses.ContractivePenalty.Supports(architecture.ActivationOf(i)))
-                {
-                    throw new ArgumentException($"{nameof(TrainingOptions.ContractivePenalty)} does not support the {architecture.ActivationOf(i)} activation of encoder layer {i}; use another activation or set it to 0.", nameof(options));
-                }
-            }
-        }
-
-        if (architecture.IsVariational)
-        {
-            (string Name, float Value)[] codeOptions =
-            [
-                (nameof(TrainingOptions.CodeL1Penalty), options.CodeL1Penalty), (nameof(TrainingOptions.SparsityPenalty), options.SparsityPenalty),
-                (nameof(TrainingOptions.ContractivePenalty), options.ContractivePenalty), (nameof(TrainingOptions.DropoutRate), options.DropoutRate),
-                (nameof(TrainingOptions.LifetimeSparsity), options.LifetimeSparsity),
-            ];
-            foreach ((string name, float value) in codeOptions)
-            {
-                if (value != 0f)
-                {
-                    throw new ArgumentException($"{name} is {value}, but a variational autoencoder's code is regularized by its KL term ({nameof(TrainingOptions.KlWeight)}); set {name} to 0.", nameof(options));
-                }
-            }
         }
     }
 

@@ -163,6 +163,78 @@ public sealed class TrainingOptions
         }
     }
 
+    /// <summary>
+    /// Throws when an option is out of range, or does not suit <paramref name="architecture"/>: the one place each rule that ties options to a
+    /// network lives. The exception's parameter name is the option's.
+    /// </summary>
+    /// <param name="architecture">The network these options will train.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of its range.</exception>
+    /// <exception cref="ArgumentException">An option does not suit the architecture: binary cross-entropy without a sigmoid output, a KL sparsity
+    /// penalty without a sigmoid code, a contractive penalty through an activation it does not support, a code penalty on a variational network,
+    /// or an option a convolutional network does not support.</exception>
+    public void Validate(AutoencoderArchitecture architecture)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        Validate();
+        if (Loss == LossFunction.BinaryCrossEntropy && architecture.OutputActivation != Activation.Sigmoid)
+        {
+            throw new ArgumentException(
+                $"{nameof(Loss)} is {nameof(LossFunction.BinaryCrossEntropy)}, which needs a {nameof(Activation.Sigmoid)} output activation, but the architecture's is {architecture.OutputActivation}. Use {nameof(LossFunction.MeanSquaredError)}, or a sigmoid output for data in [0, 1].",
+                nameof(Loss));
+        }
+
+        if (architecture.Convolution != null)
+        {
+            (string Name, bool Set)[] unsupported =
+            [
+                (nameof(Loss), Loss != LossFunction.MeanSquaredError), (nameof(CodeL1Penalty), CodeL1Penalty != 0f),
+                (nameof(SparsityPenalty), SparsityPenalty != 0f), (nameof(ContractivePenalty), ContractivePenalty != 0f),
+                (nameof(DropoutRate), DropoutRate != 0f), (nameof(LifetimeSparsity), LifetimeSparsity != 0f),
+            ];
+            foreach ((string name, bool set) in unsupported)
+            {
+                if (set)
+                {
+                    throw new ArgumentException($"{name} is not supported by convolutional autoencoders yet (they train on mean squared error, optionally with {nameof(Noise)}); reset {name} to its default.", name);
+                }
+            }
+        }
+
+        if (SparsityPenalty > 0f && architecture.CodeActivation != Activation.Sigmoid)
+        {
+            throw new ArgumentException(
+                $"{nameof(SparsityPenalty)} is a KL divergence between mean activations in (0, 1) and needs a {nameof(Activation.Sigmoid)} code activation, but the architecture's is {architecture.CodeActivation}. Use {nameof(CodeL1Penalty)} for other codes.",
+                nameof(SparsityPenalty));
+        }
+
+        if (ContractivePenalty > 0f)
+        {
+            for (int i = 0; i < architecture.EncoderLayerCount; i++)
+            {
+                if (!Losses.ContractivePenalty.Supports(architecture.ActivationOf(i)))
+                {
+                    throw new ArgumentException($"{nameof(ContractivePenalty)} does not support the {architecture.ActivationOf(i)} activation of encoder layer {i}; use another activation or set it to 0.", nameof(ContractivePenalty));
+                }
+            }
+        }
+
+        if (architecture.IsVariational)
+        {
+            (string Name, float Value)[] codeOptions =
+            [
+                (nameof(CodeL1Penalty), CodeL1Penalty), (nameof(SparsityPenalty), SparsityPenalty), (nameof(ContractivePenalty), ContractivePenalty),
+                (nameof(DropoutRate), DropoutRate), (nameof(LifetimeSparsity), LifetimeSparsity),
+            ];
+            foreach ((string name, float value) in codeOptions)
+            {
+                if (value != 0f)
+                {
+                    throw new ArgumentException($"{name} is {value}, but a variational autoencoder's code is regularized by its KL term ({nameof(KlWeight)}); set {name} to 0.", name);
+                }
+            }
+        }
+    }
+
     /// <summary>The learning rate of epoch <paramref name="epoch"/> (0-based).</summary>
     internal float LearningRateAt(int epoch) => Schedule switch
     {

@@ -148,10 +148,10 @@ public sealed class BadInputTests
     [TestMethod]
     public void Architecture_NonPositiveSizes_ThrowNamingTheSize()
     {
-        Assert.AreEqual("codeSize", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new AutoencoderArchitecture(10, [6], 0)).ParamName);
-        Assert.AreEqual("inputSize", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new AutoencoderArchitecture(-3, [6], 2)).ParamName);
+        Assert.AreEqual(nameof(AutoencoderArchitecture.CodeSize), Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new AutoencoderArchitecture(10, [6], 0)).ParamName);
+        Assert.AreEqual(nameof(AutoencoderArchitecture.InputSize), Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new AutoencoderArchitecture(-3, [6], 2)).ParamName);
         var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new AutoencoderArchitecture(10, [6, 0], 2));
-        StringAssert.Contains(error.Message, "Layer 1 of encoderHiddenSizes has size 0");
+        StringAssert.Contains(error.Message, "Layer 1 of EncoderHiddenSizes has size 0");
     }
 
     [TestMethod]
