@@ -107,7 +107,7 @@ internal static class QualityBenchmark
         "vae" => new AutoencoderArchitecture(784, [256], 16, null, Activation.Relu, Activation.Identity, Activation.Sigmoid) { IsVariational = true },
         "conv" => AutoencoderArchitecture.Convolutional(new ConvolutionalLayout(
             1, 28, 28, [new ConvolutionStage(32, 3, 2, 1), new ConvolutionStage(64, 3, 2, 1)], 32,
-            [new DeconvolutionStage(32, 4, 2, 1, Transposed: true), new DeconvolutionStage(1, 4, 2, 1, Transposed: true)])),
+            [new DecoderStage(32, 4, 2, 1, Transposed: true), new DecoderStage(1, 4, 2, 1, Transposed: true)])),
         _ => new AutoencoderArchitecture(784, [256], 32, null, Activation.Relu, Activation.Identity, Activation.Sigmoid),
     };
 

@@ -29,7 +29,7 @@ public sealed class FamilyTrainingTests
         ["variational", new AutoencoderArchitecture(784, [64], 8, null, Activation.Relu, Activation.Identity, Activation.Sigmoid) { IsVariational = true }, new TrainingOptions()],
         ["convolutional", AutoencoderArchitecture.Convolutional(new ConvolutionalLayout(
             1, 28, 28, [new ConvolutionStage(8, 3, 2, 1), new ConvolutionStage(16, 3, 2, 1)], 16,
-            [new DeconvolutionStage(8, 4, 2, 1, Transposed: true), new DeconvolutionStage(1, 4, 2, 1, Transposed: true)])), new TrainingOptions()],
+            [new DecoderStage(8, 4, 2, 1, Transposed: true), new DecoderStage(1, 4, 2, 1, Transposed: true)])), new TrainingOptions()],
         ["AdamW with weight decay and a cosine schedule", Dense(), new TrainingOptions { Optimizer = Optimizer.AdamW, WeightDecay = 0.01f, Schedule = LearningRateSchedule.Cosine }],
         ["SGD with momentum, clipped gradients", Dense(), new TrainingOptions { Optimizer = Optimizer.Sgd, LearningRate = 0.05f, GradientClipNorm = 1f }],
     ];

@@ -11,11 +11,11 @@ public sealed class ParameterTransferTests
     /// <summary>Two channels, strided convolution, max pooling, dense code, nearest upsampling and a transposed convolution.</summary>
     internal static readonly ConvolutionalLayout DenseCode = new(
         2, 6, 6, [new ConvolutionStage(3, 3, 2, 1), new ConvolutionStage(4, 3, 1, 1, Pool: 2)], 5,
-        [new DeconvolutionStage(4, 1, 1, 0, Upsample: 3), new DeconvolutionStage(2, 4, 2, 1, Transposed: true)]);
+        [new DecoderStage(4, 1, 1, 0, Upsample: 3), new DecoderStage(2, 4, 2, 1, Transposed: true)]);
 
     /// <summary>One channel, a feature-map code, upsampling and a plain convolution in the decoder.</summary>
     internal static readonly ConvolutionalLayout MapCode = new(
-        1, 4, 4, [new ConvolutionStage(2, 3, 1, 1, Pool: 2)], 0, [new DeconvolutionStage(1, 3, 1, 1, Upsample: 2)]);
+        1, 4, 4, [new ConvolutionStage(2, 3, 1, 1, Pool: 2)], 0, [new DecoderStage(1, 3, 1, 1, Upsample: 2)]);
 
     public static IEnumerable<object[]> Architectures =>
     [

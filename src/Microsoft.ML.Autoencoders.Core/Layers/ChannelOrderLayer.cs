@@ -15,7 +15,7 @@ internal sealed class ChannelOrderLayer(int channels, int height, int width, boo
 
     public LayerScratch CreateScratch(int maxRows) => LayerScratch.None;
 
-    public void Initialize(Span<float> parameters, SeededRandom random)
+    public void Initialize(Span<float> parameters, WeightInitialization initialization, SeededRandom random)
     {
     }
 

@@ -35,14 +35,14 @@ internal sealed class ConvolutionLayer : ITensorLayer
 
     public LayerScratch CreateScratch(int maxRows) => new(maxRows * Geometry.OutputPositions * Geometry.PatchSize, 0);
 
-    public void Initialize(Span<float> parameters, SeededRandom random) =>
-        TensorLayerInitialization.Uniform(parameters, _patches, random);
+    public void Initialize(Span<float> parameters, WeightInitialization initialization, SeededRandom random) =>
+        _patches.Initialize(parameters, initialization, random);
 
     public void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, int rows, Span<float> output, LayerScratch scratch)
     {
         Span<float> columns = scratch.Columns.AsSpan(0, rows * Geometry.OutputPositions * Geometry.PatchSize);
         Im2Col.Gather(Geometry, input, rows, columns);
-        _patches.Forward(parameters, columns, rows * Geometry.OutputPositions, output, default);
+        _patches.Forward(parameters, columns, rows * Geometry.OutputPositions, output, Span<float>.Empty);
     }
 
     public void Backward(

@@ -1,13 +1,15 @@
 using System.Runtime.CompilerServices;
 using Microsoft.ML.Autoencoders.Kernels;
+using Microsoft.ML.Autoencoders.Numerics;
 
 namespace Microsoft.ML.Autoencoders.Layers;
 
 /// <summary>
 /// A fully connected layer y = f(x W + b) over a batch of rows. W (inputs x outputs, row-major) and b live in
-/// the network's flat parameter vector at <see cref="WeightOffset"/> and <see cref="BiasOffset"/>.
+/// the network's flat parameter vector at <see cref="WeightOffset"/> and <see cref="BiasOffset"/>. As an <see cref="ITensorLayer"/> it keeps
+/// its pre-activation in <see cref="LayerScratch.PreActivation"/> when that buffer is there (see <see cref="CreateScratch(int, bool)"/>).
 /// </summary>
-internal sealed class DenseLayer
+internal sealed class DenseLayer : ITensorLayer
 {
     public DenseLayer(int inputSize, int outputSize, Activation activation, int weightOffset)
     {
@@ -30,6 +32,33 @@ internal sealed class DenseLayer
 
     /// <summary>Weights and biases together.</summary>
     public int ParameterCount => InputSize * OutputSize + OutputSize;
+
+    public int ParameterOffset => WeightOffset;
+
+    /// <summary>No scratch: the multiply fuses bias and activation.</summary>
+    public LayerScratch CreateScratch(int maxRows) => LayerScratch.None;
+
+    /// <summary>A scratch whose <see cref="LayerScratch.PreActivation"/> keeps x W + b when <paramref name="keepPreActivation"/> (a loss on logits, or an activation whose derivative reads it).</summary>
+    public LayerScratch CreateScratch(int maxRows, bool keepPreActivation) => keepPreActivation ? new LayerScratch(0, 0, maxRows * OutputSize) : LayerScratch.None;
+
+    public void Initialize(Span<float> parameters, WeightInitialization initialization, SeededRandom random)
+    {
+        TensorLayerInitialization.Uniform(parameters.Slice(WeightOffset, InputSize * OutputSize), InputSize, OutputSize, Activation, initialization, random);
+        parameters.Slice(BiasOffset, OutputSize).Clear();
+    }
+
+    public void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, int rows, Span<float> output, LayerScratch scratch) =>
+        Forward(parameters, input, rows, output, scratch.PreActivation);
+
+    public PackedMatrix? PackForInference(ReadOnlySpan<float> parameters) => PackWeights(parameters);
+
+    public void Infer(PackedMatrix? packed, ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, int rows, Span<float> output, LayerScratch scratch) =>
+        Forward(packed!, parameters, input, rows, output);
+
+    public void Backward(
+        ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, int rows,
+        Span<float> gradient, Span<float> parameterGradients, Span<float> inputGradient, LayerScratch scratch) =>
+        Backward(parameters, input, output, scratch.PreActivation, rows, gradient, false, parameterGradients, inputGradient);
 
     public ReadOnlySpan<float> Weights(ReadOnlySpan<float> parameters) => parameters.Slice(WeightOffset, InputSize * OutputSize);
 

@@ -1,7 +1,7 @@
 namespace Microsoft.ML.Autoencoders.Layers;
 
-/// <summary>The working memory of one <see cref="ITensorLayer"/> for one thread: patch columns and pooling winners.</summary>
-internal sealed class LayerScratch(int columns, int indices)
+/// <summary>The working memory of one <see cref="ITensorLayer"/> for one thread: patch columns, pooling winners, a dense layer's pre-activations.</summary>
+internal sealed class LayerScratch(int columns, int indices, int preActivation = 0)
 {
     /// <summary>An empty scratch, for layers that need none.</summary>
     public static LayerScratch None { get; } = new(0, 0);
@@ -11,4 +11,7 @@ internal sealed class LayerScratch(int columns, int indices)
 
     /// <summary>The input index of each max-pooling winner.</summary>
     public int[] Indices { get; } = new int[indices];
+
+    /// <summary>A dense layer's x W + b, kept for a loss on logits or an activation whose derivative reads it; empty when not kept.</summary>
+    public float[] PreActivation { get; } = new float[preActivation];
 }

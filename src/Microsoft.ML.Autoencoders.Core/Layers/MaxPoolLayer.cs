@@ -24,7 +24,7 @@ internal sealed class MaxPoolLayer(int inputHeight, int inputWidth, int channels
 
     public LayerScratch CreateScratch(int maxRows) => new(0, maxRows * OutputSize);
 
-    public void Initialize(Span<float> parameters, SeededRandom random)
+    public void Initialize(Span<float> parameters, WeightInitialization initialization, SeededRandom random)
     {
     }
 

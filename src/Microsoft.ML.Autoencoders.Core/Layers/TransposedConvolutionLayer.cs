@@ -54,10 +54,10 @@ internal sealed class TransposedConvolutionLayer : ITensorLayer
 
     public LayerScratch CreateScratch(int maxRows) => new(maxRows * InputHeight * InputWidth * Adjoint.PatchSize, 0);
 
-    public void Initialize(Span<float> parameters, SeededRandom random)
+    public void Initialize(Span<float> parameters, WeightInitialization initialization, SeededRandom random)
     {
         int fanIn = InputChannels * Adjoint.Kernel * Adjoint.Kernel / (Adjoint.Stride * Adjoint.Stride);
-        TensorLayerInitialization.Uniform(parameters.Slice(ParameterOffset, WeightCount), Math.Max(1, fanIn), Adjoint.PatchSize, Activation, random);
+        TensorLayerInitialization.Uniform(parameters.Slice(ParameterOffset, WeightCount), Math.Max(1, fanIn), Adjoint.PatchSize, Activation, initialization, random);
         parameters.Slice(ParameterOffset + WeightCount, OutputChannels).Clear();
     }
 

@@ -24,7 +24,7 @@ internal sealed class UpsampleLayer(int inputHeight, int inputWidth, int channel
 
     public LayerScratch CreateScratch(int maxRows) => LayerScratch.None;
 
-    public void Initialize(Span<float> parameters, SeededRandom random)
+    public void Initialize(Span<float> parameters, WeightInitialization initialization, SeededRandom random)
     {
     }
 

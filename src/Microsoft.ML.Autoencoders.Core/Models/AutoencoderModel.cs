@@ -11,19 +11,21 @@ namespace Microsoft.ML.Autoencoders;
 /// </summary>
 public sealed unsafe partial class AutoencoderModel
 {
+    /// <summary>Rows per chunk when a whole matrix is reconstructed for the error scales.</summary>
     private const int ChunkRows = 1024;
+
+    /// <summary>Rows each thread runs through the whole network at a time.</summary>
     private const int BandRows = 128;
 
     private readonly float[] _parameters;
-    private readonly DenseNetwork _network;
-    private readonly PackedMatrix[] _packedWeights;
+    private readonly AutoencoderNetwork _network;
+    private readonly PackedMatrix?[] _packedWeights;
     private readonly ConcurrentBag<NetworkWorkspace> _workspaces = new();
 
     internal AutoencoderModel(AutoencoderArchitecture architecture, float[] parameters, float[]? errorScales = null)
     {
-        _network = new DenseNetwork(architecture);
-        _convolutional = architecture.ConvolutionalNetwork;
-        int expected = _convolutional?.ParameterCount ?? _network.ParameterCount;
+        _network = architecture.Network;
+        int expected = _network.ParameterCount;
         if (parameters.Length != expected)
         {
             throw new ArgumentException($"The network {architecture} has {expected} parameters, not {parameters.Length}.", nameof(parameters));
@@ -37,7 +39,7 @@ public sealed unsafe partial class AutoencoderModel
         _parameters = parameters;
         _errorScales = errorScales;
         _errorWeights = WeightsOf(errorScales);
-        _packedWeights = _convolutional != null ? [] : _network.Layers.Select(layer => layer.PackWeights(parameters)).ToArray();
+        _packedWeights = _network.Layers.Select(layer => layer.PackForInference(parameters)).ToArray();
         Architecture = architecture;
     }
 
@@ -116,11 +118,6 @@ public sealed unsafe partial class AutoencoderModel
         CheckLength(reconstructions, rows * InputSize, nameof(reconstructions));
         CheckLength(scores, rows, nameof(scores));
         CheckLength(featureErrors, rows * InputSize, nameof(featureErrors));
-        if (_convolutional != null)
-        {
-            RunConvolutional(inputs, rows, codes, reconstructions, scores, featureErrors);
-            return;
-        }
 
         // Each band of rows runs through the whole network on one thread, with single-threaded multiplies: no thread
         // waits for another between layers, and a band's activations stay in that core's cache.
@@ -135,38 +132,22 @@ public sealed unsafe partial class AutoencoderModel
     private void RunBand(int start, int count, ReadOnlySpan<float> inputs, Span<float> codes, Span<float> reconstructions, Span<float> scores, Span<float> featureErrors)
     {
         bool decode = !reconstructions.IsEmpty || !scores.IsEmpty || !featureErrors.IsEmpty;
-        int layerCount = decode ? _network.Layers.Count : _network.CodeLayer + 1;
-        int last = _network.Layers.Count - 1;
-        bool variational = Architecture.IsVariational;
         NetworkWorkspace workspace = RentWorkspace();
         try
         {
             ReadOnlySpan<float> x = inputs.Slice(start * InputSize, count * InputSize);
-            Span<float> bandCodes = codes.IsEmpty ? default : codes.Slice(start * CodeSize, count * CodeSize);
-            ReadOnlySpan<float> layerInput = x;
-            for (int i = 0; i < layerCount; i++)
-            {
-                // The code and the reconstruction go straight into the caller's buffers when it asked for them.
-                Span<float> output =
-                    i == _network.CodeLayer && !bandCodes.IsEmpty && !variational ? bandCodes
-                    : i == last && !reconstructions.IsEmpty ? reconstructions.Slice(start * InputSize, count * InputSize)
-                    : workspace.Outputs[i][..(count * _network.Layers[i].OutputSize)];
-                _network.Layers[i].Forward(_packedWeights[i], _parameters, layerInput, count, output);
-                layerInput = output;
-                if (i == _network.CodeLayer)
-                {
-                    layerInput = FinishCode(output, count, bandCodes, workspace);
-                }
-            }
-
+            ReadOnlySpan<float> y = _network.Infer(
+                _packedWeights, _parameters, x, count, workspace, 0, decode ? _network.Layers.Count : _network.CodeLayer + 1,
+                codes.IsEmpty ? default : codes.Slice(start * CodeSize, count * CodeSize),
+                reconstructions.IsEmpty ? default : reconstructions.Slice(start * InputSize, count * InputSize));
             if (!scores.IsEmpty || !featureErrors.IsEmpty)
             {
                 Span<float> bandScores = scores.IsEmpty ? default : scores.Slice(start, count);
                 Span<float> bandErrors = featureErrors.IsEmpty ? default : featureErrors.Slice(start * InputSize, count * InputSize);
-                ScoreChunk(x, layerInput, count, bandScores, bandErrors);
-                if (variational && !scores.IsEmpty)
+                ScoreChunk(x, y, count, bandScores, bandErrors);
+                if (!bandScores.IsEmpty)
                 {
-                    ScoreElbo(x, layerInput, workspace.Outputs[_network.CodeLayer], count, bandScores);
+                    _network.Score(x, y, count, workspace, bandScores);
                 }
 
                 MarkUnusableRows(x, count, bandScores, bandErrors);
@@ -176,36 +157,6 @@ public sealed unsafe partial class AutoencoderModel
         {
             _workspaces.Add(workspace);
         }
-    }
-
-    /// <summary>
-    /// Turns the code layer's output into the code: keeps the winners of a winner-take-all code in place; for a variational network copies the
-    /// latent means into <paramref name="codes"/> (when asked) and the workspace's latent buffer. Returns what the decoder reads.
-    /// </summary>
-    private ReadOnlySpan<float> FinishCode(Span<float> output, int rows, Span<float> codes, NetworkWorkspace workspace)
-    {
-        if (Architecture.WinnerTakeAllK > 0)
-        {
-            Layers.WinnerTakeAll.KeepLargestPerRow(output, rows, CodeSize, Architecture.WinnerTakeAllK, default);
-        }
-
-        if (!Architecture.IsVariational)
-        {
-            return output;
-        }
-
-        Span<float> means = workspace.Latent.AsSpan(0, rows * CodeSize);
-        for (int r = 0; r < rows; r++)
-        {
-            output.Slice(r * 2 * CodeSize, CodeSize).CopyTo(means.Slice(r * CodeSize, CodeSize));
-        }
-
-        if (!codes.IsEmpty)
-        {
-            means.CopyTo(codes);
-        }
-
-        return means;
     }
 
     private void ScoreChunk(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int rows, Span<float> scores, Span<float> featureErrors)
@@ -315,5 +266,5 @@ public sealed unsafe partial class AutoencoderModel
     }
 
     private NetworkWorkspace RentWorkspace() =>
-        _workspaces.TryTake(out NetworkWorkspace? workspace) ? workspace : new NetworkWorkspace(_network, ChunkRows, keepLogits: false, forTraining: false);
+        _workspaces.TryTake(out NetworkWorkspace? workspace) ? workspace : _network.CreateWorkspace(BandRows, forTraining: false, keepLogits: false);
 }

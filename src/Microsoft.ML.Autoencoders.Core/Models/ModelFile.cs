@@ -24,8 +24,11 @@ internal static class ModelFile
     private const int HeaderSize = 24;
     private const int DenseAutoencoderKind = 1;
     private const int MaxLayerCount = 1024;
-    private const int VariationalFlag = 1;
-    private const int ConvolutionalFlag = 2;
+    /// <summary>Bit 0 of the family flags: a variational network.</summary>
+    internal const int VariationalFlag = 1;
+
+    /// <summary>Bit 1 of the family flags: a convolutional network, whose layout follows.</summary>
+    internal const int ConvolutionalFlag = 2;
     private const int MaxStageCount = 256;
     private static ReadOnlySpan<byte> Magic => "MLAE"u8;
 
@@ -75,7 +78,7 @@ internal static class ModelFile
     }
 
     /// <summary>The oldest format version that can describe <paramref name="model"/>.</summary>
-    private static int VersionFor(AutoencoderModel model) => model.ErrorScales != null ? 3 : model.Architecture.IsPlain ? 1 : 2;
+    private static int VersionFor(AutoencoderModel model) => model.ErrorScales != null ? 3 : model.Architecture.Network.FitsFormatVersion1 ? 1 : 2;
 
     private static byte[] ReadPayload(Stream stream, long length)
     {
@@ -123,12 +126,7 @@ internal static class ModelFile
             int version = VersionFor(model);
             if (version >= 2)
             {
-                writer.Write((a.IsVariational ? VariationalFlag : 0) | (a.Convolution != null ? ConvolutionalFlag : 0));
-                writer.Write(a.WinnerTakeAllK);
-                if (a.Convolution is ConvolutionalLayout layout)
-                {
-                    WriteLayout(writer, layout);
-                }
+                a.Network.WriteFamilyFields(writer);
             }
 
             ReadOnlySpan<float> parameters = model.Parameters;
@@ -212,8 +210,18 @@ internal static class ModelFile
 
     private static AutoencoderModel ReadParameters(ref PayloadReader reader, AutoencoderArchitecture architecture, int version)
     {
-        long expected = ParameterCount(architecture);
         int count = reader.ReadInt32("parameter count");
+        long expected;
+        try
+        {
+            expected = architecture.Network.ParameterCount;
+        }
+        catch (ArgumentException)
+        {
+            // A valid architecture fails to build only when no array holds its parameters.
+            expected = long.MaxValue;
+        }
+
         if (count != expected)
         {
             string has = expected > Array.MaxLength ? $"more than {Array.MaxLength}" : $"{expected}";
@@ -259,34 +267,6 @@ internal static class ModelFile
         return scales;
     }
 
-    private static void WriteLayout(BinaryWriter writer, ConvolutionalLayout layout)
-    {
-        writer.Write(layout.Channels);
-        writer.Write(layout.Height);
-        writer.Write(layout.Width);
-        writer.Write(layout.CodeSize);
-        writer.Write(layout.Encoder.Count);
-        foreach (ConvolutionStage stage in layout.Encoder)
-        {
-            writer.Write(stage.Channels);
-            writer.Write(stage.Kernel);
-            writer.Write(stage.Stride);
-            writer.Write(stage.Padding);
-            writer.Write(stage.Pool);
-        }
-
-        writer.Write(layout.Decoder.Count);
-        foreach (DeconvolutionStage stage in layout.Decoder)
-        {
-            writer.Write(stage.Channels);
-            writer.Write(stage.Kernel);
-            writer.Write(stage.Stride);
-            writer.Write(stage.Padding);
-            writer.Write(stage.Upsample);
-            writer.Write(stage.Transposed ? 1 : 0);
-        }
-    }
-
     private static ConvolutionalLayout ReadLayout(ref PayloadReader reader)
     {
         int channels = reader.ReadPositive("input channels");
@@ -311,10 +291,10 @@ internal static class ModelFile
             throw new InvalidDataException($"The model file's decoder stage count is {decoderCount}; expected 1 to {MaxStageCount}.");
         }
 
-        var decoder = new DeconvolutionStage[decoderCount];
+        var decoder = new DecoderStage[decoderCount];
         for (int i = 0; i < decoderCount; i++)
         {
-            decoder[i] = new DeconvolutionStage(reader.ReadPositive("stage channels"), reader.ReadPositive("stage kernel"), reader.ReadPositive("stage stride"), reader.ReadInt32("stage padding"), reader.ReadPositive("stage upsampling"), reader.ReadInt32("stage transposed") != 0);
+            decoder[i] = new DecoderStage(reader.ReadPositive("stage channels"), reader.ReadPositive("stage kernel"), reader.ReadPositive("stage stride"), reader.ReadInt32("stage padding"), reader.ReadPositive("stage upsampling"), reader.ReadInt32("stage transposed") != 0);
         }
 
         if ((long)channels * height * width > Array.MaxLength)
@@ -323,30 +303,6 @@ internal static class ModelFile
         }
 
         return new ConvolutionalLayout(channels, height, width, encoder, codeSize, decoder);
-    }
-
-    private static long ParameterCount(AutoencoderArchitecture architecture)
-    {
-        if (architecture.ConvolutionalNetwork is Networks.ConvolutionalNetwork convolutional)
-        {
-            return convolutional.ParameterCount;
-        }
-
-        IReadOnlyList<int> sizes = architecture.LayerSizes;
-        long count = 0;
-        for (int i = 0; i + 1 < sizes.Count; i++)
-        {
-            long inputs = i == architecture.EncoderLayerCount ? architecture.CodeSize : sizes[i];
-            long outputs = i == architecture.EncoderLayerCount - 1 ? architecture.CodeLayerWidth : sizes[i + 1];
-            count += inputs * outputs + outputs;
-            if (count > Array.MaxLength)
-            {
-                // No array holds more; stopping here also keeps 2,000 layers of absurd sizes from overflowing the sum.
-                return long.MaxValue;
-            }
-        }
-
-        return count;
     }
 
     private static void WriteSizes(BinaryWriter writer, IReadOnlyList<int> sizes)

@@ -34,8 +34,8 @@ internal sealed partial class OnnxExporter
         _options = options;
     }
 
-    /// <summary>Writes <paramref name="model"/> (whose dense stack is <paramref name="network"/>, unless convolutional) to <paramref name="stream"/>.</summary>
-    public static void Write(AutoencoderModel model, DenseNetwork network, ReadOnlySpan<float> errorWeights, OnnxExportOptions options, Stream stream)
+    /// <summary>Writes <paramref name="model"/>, whose network is <paramref name="network"/>, to <paramref name="stream"/>.</summary>
+    public static void Write(AutoencoderModel model, AutoencoderNetwork network, ReadOnlySpan<float> errorWeights, OnnxExportOptions options, Stream stream)
     {
         options.Validate();
         if (model.Parameters.Length * 4L > MaxParameterBytes)
@@ -63,7 +63,7 @@ internal sealed partial class OnnxExporter
         stream.Write(bytes.Span);
     }
 
-    private ProtoMessage Build(DenseNetwork network, ReadOnlySpan<float> errorWeights)
+    private ProtoMessage Build(AutoencoderNetwork network, ReadOnlySpan<float> errorWeights)
     {
         var outputs = _options.Outputs.ToDictionary(o => o.Role, o => o.Name);
         int n = _model.InputSize;
@@ -79,9 +79,7 @@ internal sealed partial class OnnxExporter
         }
         bool decode = outputs.Keys.Any(role => role != nameof(OnnxExportOptions.EncodedName));
 
-        (string code, string? head, string? reconstruction) = _model.Architecture.ConvolutionalNetwork is ConvolutionalNetwork convolutional
-            ? Convolutional(convolutional, x, decode)
-            : Dense(network, x, decode);
+        (string code, string codeLayerOutput, string? reconstruction) = Layers(network, x, decode);
 
         if (outputs.TryGetValue(nameof(OnnxExportOptions.EncodedName), out string? encodedName))
         {
@@ -96,7 +94,7 @@ internal sealed partial class OnnxExporter
         bool score = outputs.ContainsKey(nameof(OnnxExportOptions.ScoreName)) || outputs.ContainsKey(nameof(OnnxExportOptions.PredictedLabelName));
         if (score || outputs.ContainsKey(nameof(OnnxExportOptions.FeatureErrorsName)))
         {
-            Scoring(x, reconstruction!, head, errorWeights, outputs);
+            Scoring(network, x, reconstruction!, codeLayerOutput, errorWeights, outputs);
         }
 
         return _graph.ToGraph("autoencoder");
@@ -117,51 +115,6 @@ internal sealed partial class OnnxExporter
         {
             _graph.Output(name, value, elementType, [OnnxGraphBuilder.Batch, .. size.Cast<object>()]);
         }
-    }
-
-    /// <summary>The dense stack: returns the code, the variational head (means and log-variances) and the reconstruction (when decoding).</summary>
-    private (string Code, string? Head, string? Reconstruction) Dense(DenseNetwork network, string x, bool decode)
-    {
-        ReadOnlySpan<float> parameters = _model.Parameters;
-        AutoencoderArchitecture architecture = _model.Architecture;
-        string value = x, code = x;
-        string? head = null;
-        int end = decode ? network.Layers.Count : network.CodeLayer + 1;
-        for (int i = 0; i < end; i++)
-        {
-            DenseLayer layer = network.Layers[i];
-            string weights = _graph.Floats(layer.Weights(parameters), layer.InputSize, layer.OutputSize);
-            string bias = _graph.Floats(layer.Bias(parameters), layer.OutputSize);
-            value = Activate(_graph.Add("Gemm", [value, weights, bias]), layer.Activation);
-            if (i != network.CodeLayer)
-            {
-                continue;
-            }
-
-            if (architecture.IsVariational)
-            {
-                head = value;
-                value = _graph.Add("Slice", [head, _graph.Int64s(0), _graph.Int64s(architecture.CodeSize), _graph.Int64s(1)]);
-            }
-            else if (architecture.WinnerTakeAllK > 0)
-            {
-                value = WinnerTakeAll(value, architecture.WinnerTakeAllK);
-            }
-
-            code = value;
-        }
-
-        return (code, head, decode ? value : null);
-    }
-
-    /// <summary>
-    /// Keeps each row's k largest code values and zeroes the rest: TopK (ties to the lower index, as the engine breaks them), scattered into zeros.
-    /// </summary>
-    private string WinnerTakeAll(string code, int k)
-    {
-        string[] top = _graph.AddMany("TopK", [code, _graph.Int64s(k)], 2, OnnxProto.IntAttribute("axis", 1), OnnxProto.IntAttribute("largest", 1), OnnxProto.IntAttribute("sorted", 1));
-        string zeros = _graph.Add("ConstantOfShape", [_graph.Add("Shape", [code])], OnnxProto.TensorAttribute("value", OnnxGraphBuilder.FloatTensor(0f)));
-        return _graph.Add("ScatterElements", [zeros, top[1], top[0]], OnnxProto.IntAttribute("axis", 1));
     }
 
     /// <summary>The engine's activations, each as its kernel defines it (GELU in its tanh form, which opset 17 has no operator for).</summary>
@@ -202,7 +155,7 @@ internal sealed partial class OnnxExporter
     }
 
     /// <summary>Score, feature errors and predicted label, with the unusable-row rule, as <see cref="AutoencoderModel.Score(ReadOnlySpan{float}, Span{float}, Span{float})"/> defines them.</summary>
-    private void Scoring(string x, string y, string? head, ReadOnlySpan<float> errorWeights, Dictionary<string, string> outputs)
+    private void Scoring(AutoencoderNetwork network, string x, string y, string codeLayerOutput, ReadOnlySpan<float> errorWeights, Dictionary<string, string> outputs)
     {
         int n = _model.InputSize;
         string difference = _graph.Add("Sub", [x, y]);
@@ -212,9 +165,8 @@ internal sealed partial class OnnxExporter
             errors = _graph.Add("Mul", [errors, _graph.Floats(errorWeights, n)]);
         }
 
-        string score = head != null
-            ? NegativeElbo(x, y, head)
-            : _graph.Add("Div", [_graph.Add("ReduceSum", [errors, _graph.Int64s(1)], OnnxProto.IntAttribute("keepdims", 0)), _graph.Float(n)]);
+        string score = network.ExportScore(_graph, x, y, codeLayerOutput)
+            ?? _graph.Add("Div", [_graph.Add("ReduceSum", [errors, _graph.Int64s(1)], OnnxProto.IntAttribute("keepdims", 0)), _graph.Float(n)]);
 
         // Unusable rows: NaN, or a magnitude above MaxMagnitude (infinities included).
         string bad = _graph.Add("Or", [_graph.Add("IsNaN", [x]), _graph.Add("Greater", [_graph.Add("Abs", [x]), _graph.Float(FeatureMatrix.MaxMagnitude)])]);
@@ -243,42 +195,5 @@ internal sealed partial class OnnxExporter
             string marks = _graph.Add("Where", [bad, _graph.Float(float.PositiveInfinity), _graph.Float(float.NaN)]);
             Output(errorsName, _graph.Add("Where", [badRow, marks, errors]), OnnxProto.FloatType, n);
         }
-    }
-
-    /// <summary>
-    /// The negative ELBO at the latent mean, in double precision as the engine sums it: the reconstruction's negative log-likelihood (Bernoulli on
-    /// outputs clamped to [1e-7, 1 - 1e-7] for a sigmoid output, else a unit-variance Gaussian) plus the KL divergence with clamped log-variances.
-    /// </summary>
-    private string NegativeElbo(string x, string y, string head)
-    {
-        int n = _model.InputSize, latent = _model.CodeSize;
-        string ToDouble(string value) => _graph.Add("Cast", [value], OnnxProto.IntAttribute("to", OnnxProto.DoubleType));
-        string RowSum(string value) => _graph.Add("ReduceSum", [value, _graph.Int64s(1)], OnnxProto.IntAttribute("keepdims", 0));
-        string xd = ToDouble(x), yd = ToDouble(y);
-        string nll;
-        if (ReconstructionLikelihood.IsBernoulli(_model.Architecture))
-        {
-            string p = _graph.Add("Min", [_graph.Add("Max", [yd, _graph.Double(1e-7)]), _graph.Double(1 - 1e-7)]);
-            string one = _graph.Double(1);
-            string positive = _graph.Add("Mul", [xd, _graph.Add("Log", [p])]);
-            string negative = _graph.Add("Mul", [_graph.Add("Sub", [one, xd]), _graph.Add("Log", [_graph.Add("Sub", [one, p])])]);
-            nll = _graph.Add("Neg", [RowSum(_graph.Add("Add", [positive, negative]))]);
-        }
-        else
-        {
-            string d = _graph.Add("Sub", [xd, yd]);
-            string squares = _graph.Add("Mul", [_graph.Add("Mul", [d, d]), _graph.Double(0.5)]);
-            nll = _graph.Add("Add", [RowSum(squares), _graph.Double(0.5 * Math.Log(2 * Math.PI) * n)]);
-        }
-
-        string headD = ToDouble(head);
-        string mean = _graph.Add("Slice", [headD, _graph.Int64s(0), _graph.Int64s(latent), _graph.Int64s(1)]);
-        string logVariance = _graph.Add("Slice", [headD, _graph.Int64s(latent), _graph.Int64s(2 * latent), _graph.Int64s(1)]);
-        logVariance = _graph.Add("Min", [_graph.Add("Max", [logVariance, _graph.Double(-GaussianKl.LogVarianceLimit)]), _graph.Double(GaussianKl.LogVarianceLimit)]);
-
-        // 0.5 (m^2 + max(0, exp(lv) - 1 - lv)) per latent unit, as GaussianKl.Row sums it.
-        string spread = _graph.Add("Max", [_graph.Add("Sub", [_graph.Add("Sub", [_graph.Add("Exp", [logVariance]), _graph.Double(1)]), logVariance]), _graph.Double(0)]);
-        string kl = RowSum(_graph.Add("Mul", [_graph.Add("Add", [_graph.Add("Mul", [mean, mean]), spread]), _graph.Double(0.5)]));
-        return _graph.Add("Cast", [_graph.Add("Add", [nll, kl])], OnnxProto.IntAttribute("to", OnnxProto.FloatType));
     }
 }

@@ -36,11 +36,18 @@ public sealed class AutoencoderTrainer
         ArgumentNullException.ThrowIfNull(architecture);
         options ??= new TrainingOptions();
         options.Validate(architecture);
-        if (missingValues && (architecture.Convolution != null || architecture.IsVariational || options.Loss != LossFunction.MeanSquaredError))
+        if (missingValues && (!architecture.Network.SupportsMissingValues || options.Loss != LossFunction.MeanSquaredError))
         {
             throw new ArgumentException(
                 $"Training on rows with missing values needs a dense, non-variational network and {nameof(LossFunction.MeanSquaredError)}; this one is {architecture} with {options.Loss}.",
                 nameof(options));
+        }
+
+        if (missingValues && options.Noise is not (NoiseKind.None or NoiseKind.Masking))
+        {
+            throw new ArgumentException(
+                $"{nameof(TrainingOptions.Noise)} is {options.Noise}; training on rows with missing values hides observed values by {nameof(NoiseKind.Masking)} (or not at all), through the same mask as the missing ones.",
+                nameof(TrainingOptions.Noise));
         }
 
         _missingValues = missingValues;
@@ -151,21 +158,13 @@ public sealed class AutoencoderTrainer
     /// <summary>The architecture's initial parameters drawn from <paramref name="random"/> (biases zero), in the engine's layout.</summary>
     internal float[] InitialParameters(SeededRandom random)
     {
-        if (_architecture.ConvolutionalNetwork is ConvolutionalNetwork convolutional)
-        {
-            var convolutionalParameters = new float[convolutional.ParameterCount];
-            convolutional.Initialize(convolutionalParameters, random);
-            return convolutionalParameters;
-        }
-
-        var network = new DenseNetwork(_architecture);
-        var parameters = new float[network.ParameterCount];
-        network.Initialize(parameters, _options.Initialization, random);
+        var parameters = new float[_architecture.Network.ParameterCount];
+        _architecture.Network.Initialize(parameters, _options.Initialization, random);
         return parameters;
     }
 
     private ITrainingSession CreateEngineSession(float[] parameters, FeatureMatrix training, SeededRandom random) =>
-        new EngineTrainingSession(_architecture, _options, new DenseNetwork(_architecture), parameters, training, random, _missingValues, _guessRounds);
+        new EngineTrainingSession(_architecture.Network, _options, parameters, training, random, _missingValues, _guessRounds);
 
     /// <summary>One pass over a stream: each block checked (rows named by their place in the stream) with its rows in order.</summary>
     private IEnumerable<(FeatureMatrix Rows, int[] Order)> Blocks(IRowBlockSource source, CancellationToken cancellationToken)

@@ -183,56 +183,7 @@ public sealed class TrainingOptions
                 nameof(Loss));
         }
 
-        if (architecture.Convolution != null)
-        {
-            (string Name, bool Set)[] unsupported =
-            [
-                (nameof(Loss), Loss != LossFunction.MeanSquaredError), (nameof(CodeL1Penalty), CodeL1Penalty != 0f),
-                (nameof(SparsityPenalty), SparsityPenalty != 0f), (nameof(ContractivePenalty), ContractivePenalty != 0f),
-                (nameof(DropoutRate), DropoutRate != 0f), (nameof(LifetimeSparsity), LifetimeSparsity != 0f),
-            ];
-            foreach ((string name, bool set) in unsupported)
-            {
-                if (set)
-                {
-                    throw new ArgumentException($"{name} is not supported by convolutional autoencoders yet (they train on mean squared error, optionally with {nameof(Noise)}); reset {name} to its default.", name);
-                }
-            }
-        }
-
-        if (SparsityPenalty > 0f && architecture.CodeActivation != Activation.Sigmoid)
-        {
-            throw new ArgumentException(
-                $"{nameof(SparsityPenalty)} is a KL divergence between mean activations in (0, 1) and needs a {nameof(Activation.Sigmoid)} code activation, but the architecture's is {architecture.CodeActivation}. Use {nameof(CodeL1Penalty)} for other codes.",
-                nameof(SparsityPenalty));
-        }
-
-        if (ContractivePenalty > 0f)
-        {
-            for (int i = 0; i < architecture.EncoderLayerCount; i++)
-            {
-                if (!Losses.ContractivePenalty.Supports(architecture.ActivationOf(i)))
-                {
-                    throw new ArgumentException($"{nameof(ContractivePenalty)} does not support the {architecture.ActivationOf(i)} activation of encoder layer {i}; use another activation or set it to 0.", nameof(ContractivePenalty));
-                }
-            }
-        }
-
-        if (architecture.IsVariational)
-        {
-            (string Name, float Value)[] codeOptions =
-            [
-                (nameof(CodeL1Penalty), CodeL1Penalty), (nameof(SparsityPenalty), SparsityPenalty), (nameof(ContractivePenalty), ContractivePenalty),
-                (nameof(DropoutRate), DropoutRate), (nameof(LifetimeSparsity), LifetimeSparsity),
-            ];
-            foreach ((string name, float value) in codeOptions)
-            {
-                if (value != 0f)
-                {
-                    throw new ArgumentException($"{name} is {value}, but a variational autoencoder's code is regularized by its KL term ({nameof(KlWeight)}); set {name} to 0.", name);
-                }
-            }
-        }
+        architecture.Network.CheckOptions(this);
     }
 
     /// <summary>The learning rate of epoch <paramref name="epoch"/> (0-based).</summary>

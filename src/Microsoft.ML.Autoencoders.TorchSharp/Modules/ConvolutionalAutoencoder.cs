@@ -28,7 +28,7 @@ internal sealed class ConvolutionalAutoencoder : AutoencoderModule
         _architecture = architecture;
         _layout = architecture.Convolution!;
         var mappings = new List<ParameterMapping>();
-        using IEnumerator<ITensorLayer> engineLayers = architecture.ConvolutionalNetwork!.Layers.Where(l => l.ParameterCount > 0).GetEnumerator();
+        using IEnumerator<ITensorLayer> engineLayers = architecture.Network.Layers.Where(l => l.ParameterCount > 0).GetEnumerator();
         int NextOffset()
         {
             engineLayers.MoveNext();
@@ -68,7 +68,7 @@ internal sealed class ConvolutionalAutoencoder : AutoencoderModule
         }
 
         var stages = new List<Module<Tensor, Tensor>>();
-        foreach (DeconvolutionStage stage in _layout.Decoder)
+        foreach (DecoderStage stage in _layout.Decoder)
         {
             if (stage.Transposed)
             {

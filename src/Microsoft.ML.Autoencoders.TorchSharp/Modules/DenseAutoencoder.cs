@@ -1,4 +1,4 @@
-using Microsoft.ML.Autoencoders.Networks;
+using Microsoft.ML.Autoencoders.Members;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -24,7 +24,7 @@ internal sealed class DenseAutoencoder : AutoencoderModule
     {
         _architecture = architecture;
         _options = options;
-        var network = new DenseNetwork(architecture);
+        var network = (DenseAutoencoderNetwork)architecture.Network;
         _codeLayer = network.CodeLayer;
         (Linear[] all, _mappings) = ParameterMapping.DenseLayers(network);
         layers = new ModuleList<Linear>(all);

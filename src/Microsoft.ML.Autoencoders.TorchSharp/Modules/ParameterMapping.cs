@@ -19,10 +19,10 @@ internal sealed record ParameterMapping(Parameter Parameter, int Offset, long[] 
     /// One TorchSharp linear layer per dense layer of <paramref name="network"/>, and the mappings of their weights (inputs x outputs in the
     /// engine, outputs x inputs in TorchSharp) and biases.
     /// </summary>
-    public static (TorchSharp.Modules.Linear[] Layers, ParameterMapping[] Mappings) DenseLayers(Networks.DenseNetwork network)
+    public static (TorchSharp.Modules.Linear[] Layers, ParameterMapping[] Mappings) DenseLayers(Members.DenseAutoencoderNetwork network)
     {
-        TorchSharp.Modules.Linear[] layers = network.Layers.Select(l => nn.Linear(l.InputSize, l.OutputSize)).ToArray();
-        ParameterMapping[] mappings = network.Layers.SelectMany((l, i) => new[]
+        TorchSharp.Modules.Linear[] layers = network.DenseLayers.Select(l => nn.Linear(l.InputSize, l.OutputSize)).ToArray();
+        ParameterMapping[] mappings = network.DenseLayers.SelectMany((l, i) => new[]
         {
             new ParameterMapping(layers[i].weight!, l.WeightOffset, [l.InputSize, l.OutputSize], [1, 0]),
             Same(layers[i].bias!, l.BiasOffset),

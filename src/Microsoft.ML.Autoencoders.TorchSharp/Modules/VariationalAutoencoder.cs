@@ -1,4 +1,4 @@
-using Microsoft.ML.Autoencoders.Networks;
+using Microsoft.ML.Autoencoders.Members;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -29,7 +29,7 @@ internal sealed class VariationalAutoencoder : AutoencoderModule
         _architecture = architecture;
         _options = options;
         _bernoulli = architecture.OutputActivation == Activation.Sigmoid;
-        (Linear[] all, _mappings) = ParameterMapping.DenseLayers(new DenseNetwork(architecture));
+        (Linear[] all, _mappings) = ParameterMapping.DenseLayers((DenseAutoencoderNetwork)architecture.Network);
         encoder = new ModuleList<Linear>(all[..architecture.EncoderLayerCount]);
         decoder = new ModuleList<Linear>(all[architecture.EncoderLayerCount..]);
         RegisterComponents();

@@ -46,7 +46,7 @@ public sealed class ConvolutionalAutoencoderEstimator : AutoencoderFamilyEstimat
         /// The decoder's stages, code side first; the last gives the image's channels. Null (default): 4x4 transposed convolutions
         /// with stride 2 and padding 1, mirroring <see cref="EncoderStages"/>, the last with <see cref="ImageChannels"/> channels.
         /// </summary>
-        public DeconvolutionStage[]? DecoderStages;
+        public DecoderStage[]? DecoderStages;
 
         internal override AutoencoderArchitecture ToArchitecture(int inputSize)
         {
@@ -75,16 +75,16 @@ public sealed class ConvolutionalAutoencoderEstimator : AutoencoderFamilyEstimat
         {
             var copy = (Options)base.Clone();
             copy.EncoderStages = (ConvolutionStage[])(EncoderStages ?? []).Clone();
-            copy.DecoderStages = (DeconvolutionStage[]?)DecoderStages?.Clone();
+            copy.DecoderStages = (DecoderStage[]?)DecoderStages?.Clone();
             return copy;
         }
 
         private AutoencoderArchitecture Build()
         {
             ConvolutionStage[] encoder = EncoderStages ?? [];
-            DeconvolutionStage[] decoder = DecoderStages
-                ?? encoder.Reverse().Skip(1).Select(stage => new DeconvolutionStage(stage.Channels, 4, 2, 1, Transposed: true))
-                    .Append(new DeconvolutionStage(ImageChannels, 4, 2, 1, Transposed: true)).ToArray();
+            DecoderStage[] decoder = DecoderStages
+                ?? encoder.Reverse().Skip(1).Select(stage => new DecoderStage(stage.Channels, 4, 2, 1, Transposed: true))
+                    .Append(new DecoderStage(ImageChannels, 4, 2, 1, Transposed: true)).ToArray();
             var layout = new ConvolutionalLayout(ImageChannels, ImageHeight, ImageWidth, encoder, CodeSizeFor(ImageChannels * ImageHeight * ImageWidth), decoder);
             return AutoencoderArchitecture.Convolutional(layout, HiddenActivation, CodeActivation, OutputActivation);
         }

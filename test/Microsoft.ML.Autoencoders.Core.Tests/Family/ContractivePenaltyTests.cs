@@ -1,5 +1,6 @@
 using Microsoft.ML.Autoencoders.Layers;
 using Microsoft.ML.Autoencoders.Losses;
+using Microsoft.ML.Autoencoders.Members;
 using Microsoft.ML.Autoencoders.Networks;
 using Microsoft.ML.Autoencoders.Numerics;
 
@@ -16,11 +17,11 @@ public sealed class ContractivePenaltyTests
     public void Compute_OneLayerEncoder_EqualsSquaredFrobeniusNormOfNumericalJacobian(Activation activation)
     {
         const int inputs = 5, outputs = 3;
-        var network = new DenseNetwork(new AutoencoderArchitecture(inputs, [], outputs, [], Activation.Relu, activation));
+        var network = new DenseAutoencoderNetwork(new AutoencoderArchitecture(inputs, [], outputs, [], Activation.Relu, activation));
         var random = new SeededRandom(21);
         var parameters = new float[network.ParameterCount];
         network.Initialize(parameters, WeightInitialization.Glorot, random);
-        DenseLayer encoder = network.Layers[0];
+        DenseLayer encoder = network.DenseLayers[0];
         var x = new float[inputs];
         for (int i = 0; i < inputs; i++)
         {
@@ -28,7 +29,7 @@ public sealed class ContractivePenaltyTests
         }
 
         var h = new float[outputs];
-        encoder.Forward(parameters, x, 1, h, default);
+        encoder.Forward(parameters, x, 1, h, Span<float>.Empty);
         float[] scratch = new float[outputs], norms = new float[outputs], slopes = new float[outputs];
         double penalty = ContractivePenalty.Compute(activation, encoder.Weights(parameters), inputs, outputs, h, 1, 1f, scratch, norms, slopes);
 
@@ -39,9 +40,9 @@ public sealed class ContractivePenaltyTests
         {
             float original = x[j];
             x[j] = original + step;
-            encoder.Forward(parameters, x, 1, plus, default);
+            encoder.Forward(parameters, x, 1, plus, Span<float>.Empty);
             x[j] = original - step;
-            encoder.Forward(parameters, x, 1, minus, default);
+            encoder.Forward(parameters, x, 1, minus, Span<float>.Empty);
             x[j] = original;
             for (int k = 0; k < outputs; k++)
             {

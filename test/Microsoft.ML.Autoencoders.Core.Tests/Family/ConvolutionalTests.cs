@@ -12,11 +12,11 @@ public sealed class ConvolutionalTests
     /// <summary>Two channels, strided convolution, max pooling, dense code, nearest upsampling and a transposed convolution.</summary>
     internal static readonly ConvolutionalLayout DenseCode = new(
         2, 6, 6, [new ConvolutionStage(3, 3, 2, 1), new ConvolutionStage(4, 3, 1, 1, Pool: 2)], 5,
-        [new DeconvolutionStage(4, 1, 1, 0, Upsample: 3), new DeconvolutionStage(2, 4, 2, 1, Transposed: true)]);
+        [new DecoderStage(4, 1, 1, 0, Upsample: 3), new DecoderStage(2, 4, 2, 1, Transposed: true)]);
 
     /// <summary>One channel, a feature-map code, upsampling and a plain convolution in the decoder.</summary>
     internal static readonly ConvolutionalLayout MapCode = new(
-        1, 4, 4, [new ConvolutionStage(2, 3, 1, 1, Pool: 2)], 0, [new DeconvolutionStage(1, 3, 1, 1, Upsample: 2)]);
+        1, 4, 4, [new ConvolutionStage(2, 3, 1, 1, Pool: 2)], 0, [new DecoderStage(1, 3, 1, 1, Upsample: 2)]);
 
     [TestMethod]
     public void Step_DenseCodeNetworkWithEveryLayerKind_MatchesFiniteDifferences() =>
@@ -36,7 +36,7 @@ public sealed class ConvolutionalTests
         Assert.AreEqual(5, dense.CodeSize);
         Assert.AreEqual(16, map.InputSize);
         Assert.AreEqual(8, map.CodeSize, "2 x 2 x 2 feature map");
-        var error = Assert.ThrowsExactly<ArgumentException>(() => AutoencoderArchitecture.Convolutional(MapCode with { Decoder = [new DeconvolutionStage(1, 3, 1, 1)] }));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => AutoencoderArchitecture.Convolutional(MapCode with { Decoder = [new DecoderStage(1, 3, 1, 1)] }));
         StringAssert.Contains(error.Message, "input's shape");
     }
 
@@ -77,7 +77,7 @@ public sealed class ConvolutionalTests
     /// <summary>1 x 28 x 28 -> 32 x 14 x 14 -> 64 x 7 x 7 -> dense code -> 64 x 7 x 7 -> 32 x 14 x 14 -> 1 x 28 x 28 (strided and transposed convolutions).</summary>
     internal static ConvolutionalLayout Fashion(int codeSize) => new(
         1, 28, 28, [new ConvolutionStage(32, 3, 2, 1), new ConvolutionStage(64, 3, 2, 1)], codeSize,
-        [new DeconvolutionStage(32, 4, 2, 1, Transposed: true), new DeconvolutionStage(1, 4, 2, 1, Transposed: true)]);
+        [new DecoderStage(32, 4, 2, 1, Transposed: true), new DecoderStage(1, 4, 2, 1, Transposed: true)]);
 
     private static FeatureMatrix Uniform(int rows, int columns, int seed)
     {
@@ -95,9 +95,9 @@ public sealed class ConvolutionalTests
     {
         const int rows = 3;
         var random = new SeededRandom(5);
-        ConvolutionalNetwork network = architecture.ConvolutionalNetwork!;
+        AutoencoderNetwork network = architecture.Network;
         var parameters = new float[network.ParameterCount];
-        network.Initialize(parameters, random);
+        network.Initialize(parameters, WeightInitialization.Auto, random);
         for (int i = 0; i < parameters.Length; i++)
         {
             parameters[i] += 0.1f * random.NextGaussian();
@@ -106,7 +106,7 @@ public sealed class ConvolutionalTests
         FeatureMatrix data = Uniform(rows, architecture.InputSize, seed: 6);
         var options = new TrainingOptions();
         var analytic = new float[parameters.Length];
-        new ConvolutionalTrainingPass(network, options, data, new SeededRandom(1), rows).Step(parameters, data.Values, rows, analytic);
+        network.CreateTrainingPass(new TrainingPassSetup(options, new SeededRandom(1), rows, MissingValues: false, GuessRounds: 0)).Step(parameters, data.Values, data.Values, rows, analytic);
 
         const float step = 1e-3f;
         var scratch = new float[parameters.Length];
@@ -114,9 +114,9 @@ public sealed class ConvolutionalTests
         {
             float original = parameters[i];
             parameters[i] = original + step;
-            double plus = new ConvolutionalTrainingPass(network, options, data, new SeededRandom(1), rows).Step(parameters, data.Values, rows, scratch);
+            double plus = network.CreateTrainingPass(new TrainingPassSetup(options, new SeededRandom(1), rows, MissingValues: false, GuessRounds: 0)).Step(parameters, data.Values, data.Values, rows, scratch);
             parameters[i] = original - step;
-            double minus = new ConvolutionalTrainingPass(network, options, data, new SeededRandom(1), rows).Step(parameters, data.Values, rows, scratch);
+            double minus = network.CreateTrainingPass(new TrainingPassSetup(options, new SeededRandom(1), rows, MissingValues: false, GuessRounds: 0)).Step(parameters, data.Values, data.Values, rows, scratch);
             parameters[i] = original;
             double numeric = (plus - minus) / (2 * step);
             Assert.AreEqual(numeric, analytic[i], 1e-3 + 2e-2 * Math.Abs(numeric), $"dL/dparameter[{i}] of {architecture}");

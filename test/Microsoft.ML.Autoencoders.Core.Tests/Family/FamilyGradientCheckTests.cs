@@ -58,16 +58,15 @@ public sealed class FamilyGradientCheckTests
         Check(new AutoencoderArchitecture(6, [5], 2, [4], Activation.Elu, Activation.Identity, Activation.Identity) { IsVariational = true },
             new TrainingOptions { KlWeight = 2f });
 
-    private static ITrainingPass Pass(DenseNetwork network, TrainingOptions options, FeatureMatrix data, int rows) =>
-        network.Architecture.IsVariational
-            ? new VariationalTrainingPass(network, options, data, new SeededRandom(99), rows)
-            : new RegularizedTrainingPass(network, options, data, new SeededRandom(99), rows);
+    /// <summary>A fresh pass with the same generator each time, so that dropout and the latent samples repeat.</summary>
+    private static ITrainingPass Pass(AutoencoderNetwork network, TrainingOptions options, int rows) =>
+        network.CreateTrainingPass(new TrainingPassSetup(options, new SeededRandom(99), rows, MissingValues: false, GuessRounds: 0));
 
     private static void Check(AutoencoderArchitecture architecture, TrainingOptions options, bool unitInputs = false)
     {
         const int rows = 4;
         var random = new SeededRandom(7);
-        var network = new DenseNetwork(architecture);
+        AutoencoderNetwork network = architecture.Network;
         var parameters = new float[network.ParameterCount];
         network.Initialize(parameters, WeightInitialization.Glorot, random);
         for (int i = 0; i < parameters.Length; i++)
@@ -81,9 +80,11 @@ public sealed class FamilyGradientCheckTests
             input[i] = unitInputs ? random.NextFloat() : random.NextGaussian();
         }
 
-        var data = new FeatureMatrix(input, architecture.InputSize);
+        // The session corrupts a denoising autoencoder's input; the pass differentiates the loss of the corrupted input against the clean one.
+        float[] corrupted = options.Noise == NoiseKind.None ? input
+            : new InputCorruption(options.Noise, options.NoiseLevel, new FeatureMatrix(input, architecture.InputSize), rows).Apply(input, new SeededRandom(98)).ToArray();
         var analytic = new float[parameters.Length];
-        Pass(network, options, data, rows).Step(parameters, input, rows, analytic);
+        Pass(network, options, rows).Step(parameters, corrupted, input, rows, analytic);
 
         const float step = 1e-3f;
         var scratch = new float[parameters.Length];
@@ -91,9 +92,9 @@ public sealed class FamilyGradientCheckTests
         {
             float original = parameters[i];
             parameters[i] = original + step;
-            double plus = Pass(network, options, data, rows).Step(parameters, input, rows, scratch);
+            double plus = Pass(network, options, rows).Step(parameters, corrupted, input, rows, scratch);
             parameters[i] = original - step;
-            double minus = Pass(network, options, data, rows).Step(parameters, input, rows, scratch);
+            double minus = Pass(network, options, rows).Step(parameters, corrupted, input, rows, scratch);
             parameters[i] = original;
             double numeric = (plus - minus) / (2 * step);
             Assert.AreEqual(numeric, analytic[i], 3e-3 + 2e-2 * Math.Abs(numeric), $"dL/dparameter[{i}] of {architecture}");

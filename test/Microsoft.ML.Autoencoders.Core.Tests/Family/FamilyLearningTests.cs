@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using Microsoft.ML.Autoencoders.Losses;
+using Microsoft.ML.Autoencoders.Members;
 using Microsoft.ML.Autoencoders.Numerics;
 using Microsoft.ML.Autoencoders.Tests.Data;
 

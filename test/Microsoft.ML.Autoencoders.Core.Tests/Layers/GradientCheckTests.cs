@@ -1,6 +1,6 @@
-using Microsoft.ML.Autoencoders.Losses;
 using Microsoft.ML.Autoencoders.Networks;
 using Microsoft.ML.Autoencoders.Numerics;
+using Microsoft.ML.Autoencoders.Training;
 
 namespace Microsoft.ML.Autoencoders.Tests.Layers;
 
@@ -38,7 +38,7 @@ public sealed class GradientCheckTests
     {
         const int rows = 4;
         var random = new SeededRandom(seed);
-        var network = new DenseNetwork(architecture);
+        AutoencoderNetwork network = architecture.Network;
         var parameters = new float[network.ParameterCount];
         network.Initialize(parameters, WeightInitialization.Glorot, random);
         for (int i = 0; i < parameters.Length; i++)
@@ -52,22 +52,20 @@ public sealed class GradientCheckTests
             input[i] = loss == LossFunction.BinaryCrossEntropy ? random.NextFloat() : random.NextGaussian();
         }
 
-        bool logits = LossKernels.UsesLogits(loss);
-        var workspace = new NetworkWorkspace(network, rows, logits, forTraining: true);
-        network.Forward(parameters, input, rows, workspace, network.Layers.Count);
-        LossOf(network, workspace, loss, parameters, input, rows); // fills the output gradient
+        ITrainingPass pass = network.CreateTrainingPass(new TrainingPassSetup(new TrainingOptions { Loss = loss }, random, rows, MissingValues: false, GuessRounds: 0));
         var analytic = new float[parameters.Length];
-        network.Backward(parameters, input, rows, workspace, logits, analytic);
+        pass.Step(parameters, input, input, rows, analytic);
 
         const float step = 2e-3f;
+        var scratch = new float[parameters.Length];
         int checkedCount = 0;
         for (int i = 0; i < parameters.Length; i++)
         {
             float original = parameters[i];
             parameters[i] = original + step;
-            double plus = LossOf(network, workspace, loss, parameters, input, rows);
+            double plus = pass.Step(parameters, input, input, rows, scratch);
             parameters[i] = original - step;
-            double minus = LossOf(network, workspace, loss, parameters, input, rows);
+            double minus = pass.Step(parameters, input, input, rows, scratch);
             parameters[i] = original;
             double numeric = (plus - minus) / (2 * step);
             double tolerance = 2e-3 + 2e-2 * Math.Abs(numeric);
@@ -76,19 +74,5 @@ public sealed class GradientCheckTests
         }
 
         Assert.AreEqual(network.ParameterCount, checkedCount);
-    }
-
-    private static double LossOf(DenseNetwork network, NetworkWorkspace workspace, LossFunction loss, float[] parameters, float[] input, int rows)
-    {
-        network.Forward(parameters, input, rows, workspace, network.Layers.Count);
-        int last = network.Layers.Count - 1;
-        int count = input.Length;
-        return LossKernels.Compute(
-            loss,
-            workspace.Outputs[last][..count],
-            LossKernels.UsesLogits(loss) ? workspace.PreActivations[last][..count] : default,
-            input,
-            workspace.OutputGradient,
-            count) / count;
     }
 }

@@ -51,7 +51,7 @@ public sealed class OnnxExportTests
         // Two channels (an image and the next one), a strided convolution with max pooling into a 4 x 7 x 7 feature-map code, nearest upsampling,
         // a convolution and a transposed convolution back to 2 x 28 x 28.
         var layout = new ConvolutionalLayout(2, 28, 28, [new ConvolutionStage(4, 3, 2, 1, Pool: 2)], 0,
-            [new DeconvolutionStage(4, 3, 1, 1, Upsample: 2), new DeconvolutionStage(2, 4, 2, 1, Transposed: true)]);
+            [new DecoderStage(4, 3, 1, 1, Upsample: 2), new DecoderStage(2, 4, 2, 1, Transposed: true)]);
         AutoencoderArchitecture architecture = AutoencoderArchitecture.Convolutional(layout, Activation.LeakyRelu, Activation.Elu, Activation.Sigmoid);
         AutoencoderModel model = new AutoencoderTrainer(architecture, new TrainingOptions { Epochs = 1, BatchSize = 64, Seed = 5 }).Train(TwoChannels(Train)).Model;
 

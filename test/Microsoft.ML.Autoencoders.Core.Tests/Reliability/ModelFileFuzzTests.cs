@@ -35,7 +35,7 @@ public sealed class ModelFileFuzzTests
     public void Load_MutatedConvolutionalFiles_OnlyInvalidDataOrIdenticalOutputs() =>
         Fuzz(
             AutoencoderArchitecture.Convolutional(
-                new ConvolutionalLayout(1, 4, 8, [new ConvolutionStage(32, 3, 1, 1, Pool: 2)], 0, [new DeconvolutionStage(1, 3, 1, 1, Upsample: 2)]),
+                new ConvolutionalLayout(1, 4, 8, [new ConvolutionStage(32, 3, 1, 1, Pool: 2)], 0, [new DecoderStage(1, 3, 1, 1, Upsample: 2)]),
                 Activation.Tanh, Activation.Identity, Activation.Identity),
             Mutations / 2,
             expectedVersion: 2);

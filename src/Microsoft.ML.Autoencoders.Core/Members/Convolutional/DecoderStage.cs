@@ -10,4 +10,4 @@ namespace Microsoft.ML.Autoencoders;
 /// <param name="Padding">Zero padding (cropping, for a transposed convolution) on every side.</param>
 /// <param name="Upsample">When above 1, nearest-neighbour upsampling by this factor before the convolution.</param>
 /// <param name="Transposed">Use a transposed convolution instead of a convolution.</param>
-public sealed record DeconvolutionStage(int Channels, int Kernel = 3, int Stride = 1, int Padding = 1, int Upsample = 1, bool Transposed = false);
+public sealed record DecoderStage(int Channels, int Kernel = 3, int Stride = 1, int Padding = 1, int Upsample = 1, bool Transposed = false);

@@ -8,6 +8,7 @@ public sealed class AutoencoderArchitecture
 {
     private readonly bool _isVariational;
     private readonly int _winnerTakeAllK;
+    private Networks.AutoencoderNetwork? _network;
 
     /// <summary>Defines an autoencoder; the decoder mirrors the encoder when <paramref name="decoderHiddenSizes"/> is null.</summary>
     /// <param name="inputSize">Features per row, and so the size of the reconstruction.</param>
@@ -120,11 +121,8 @@ public sealed class AutoencoderArchitecture
         }
     }
 
-    /// <summary>Whether the architecture is the plain one that format version 1 of the model file describes.</summary>
-    internal bool IsPlain => !_isVariational && _winnerTakeAllK == 0 && Convolution == null;
-
-    /// <summary>The (stateless, shareable) layer stack of <see cref="Convolution"/>, built once with the architecture.</summary>
-    internal Networks.ConvolutionalNetwork? ConvolutionalNetwork { get; private init; }
+    /// <summary>The (stateless, shareable) network this architecture describes, built on first use by <see cref="Networks.AutoencoderMembers"/>.</summary>
+    internal Networks.AutoencoderNetwork Network => LazyInitializer.EnsureInitialized(ref _network, () => Networks.AutoencoderMembers.Create(this));
 
     /// <summary>The layout of a convolutional autoencoder, or null for a fully connected one.</summary>
     public ConvolutionalLayout? Convolution { get; private init; }
@@ -160,7 +158,7 @@ public sealed class AutoencoderArchitecture
             }
         }
 
-        foreach (DeconvolutionStage stage in layout.Decoder)
+        foreach (DecoderStage stage in layout.Decoder)
         {
             if (stage.Channels <= 0 || stage.Kernel <= 0 || stage.Stride <= 0 || stage.Padding < 0 || stage.Upsample <= 0)
             {
@@ -176,13 +174,10 @@ public sealed class AutoencoderArchitecture
             }
         }
 
-        var network = new Networks.ConvolutionalNetwork(layout, hiddenActivation, codeActivation, outputActivation);
+        int codeSize = Members.ConvolutionalAutoencoderNetwork.CodeSizeOf(layout, hiddenActivation, codeActivation, outputActivation);
         int inputSize = layout.Channels * layout.Height * layout.Width;
-        return new AutoencoderArchitecture(inputSize, [], network.CodeSize, [], hiddenActivation, codeActivation, outputActivation) { Convolution = layout, ConvolutionalNetwork = network };
+        return new AutoencoderArchitecture(inputSize, [], codeSize, [], hiddenActivation, codeActivation, outputActivation) { Convolution = layout };
     }
-
-    /// <summary>Width of the code layer's output: <see cref="CodeSize"/>, or twice it (means, then log-variances) for a variational autoencoder.</summary>
-    internal int CodeLayerWidth => _isVariational ? 2 * CodeSize : CodeSize;
 
     /// <summary>Every layer's width from input to reconstruction, e.g. 784, 256, 64, 256, 784.</summary>
     public IReadOnlyList<int> LayerSizes =>

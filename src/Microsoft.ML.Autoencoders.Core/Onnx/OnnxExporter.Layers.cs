@@ -4,20 +4,23 @@ using Microsoft.ML.Autoencoders.Networks;
 namespace Microsoft.ML.Autoencoders.Onnx;
 
 /// <summary>
-/// The convolutional stack in ONNX's native NCHW layout. The engine runs channels-last; its kernels are reordered here so that the graph needs no
-/// transposes but one for a feature-map code, which the engine hands out channels-last.
+/// The layer stack in ONNX: dense rows as Gemm, maps in ONNX's native NCHW layout. The engine runs maps channels-last; its kernels are reordered
+/// here so that the graph needs no transposes but one for a feature-map code, which the engine hands out channels-last.
 /// </summary>
 internal sealed partial class OnnxExporter
 {
-    /// <summary>Returns the code and the reconstruction (when decoding) of a convolutional autoencoder.</summary>
-    private (string Code, string? Head, string? Reconstruction) Convolutional(ConvolutionalNetwork network, string x, bool decode)
+    /// <summary>Returns the code, the code layer's output and the reconstruction (when decoding) of <paramref name="network"/>.</summary>
+    private (string Code, string CodeLayerOutput, string? Reconstruction) Layers(AutoencoderNetwork network, string x, bool decode)
     {
-        ConvolutionalLayout layout = network.Layout;
         ReadOnlySpan<float> parameters = _model.Parameters;
-        int c = layout.Channels, h = layout.Height, w = layout.Width;
-        string value = _graph.Add("Reshape", [x, _graph.Int64s(-1, c, h, w)]);
-        bool flat = false;
-        string code = value;
+        AutoencoderArchitecture architecture = _model.Architecture;
+        ConvolutionalLayout? layout = architecture.Convolution;
+        int c = layout?.Channels ?? 0, h = layout?.Height ?? 0, w = layout?.Width ?? 0;
+
+        // Rows arrive flat; a stack that starts on maps reads them as NCHW, which channel-major rows already are.
+        bool flat = network.Layers[0] is DenseLayer;
+        string value = flat ? x : _graph.Add("Reshape", [x, _graph.Int64s(-1, c, h, w)]);
+        string code = value, codeLayerOutput = value;
         int end = decode ? network.Layers.Count : network.CodeLayer + 1;
         for (int i = 0; i < end; i++)
         {
@@ -44,30 +47,39 @@ internal sealed partial class OnnxExporter
                     value = TransposedConvolution(transposed, value, parameters);
                     (h, w, c) = (transposed.OutputHeight, transposed.OutputWidth, transposed.OutputChannels);
                     break;
-                case DenseTensorLayer dense when !flat:
+                case DenseLayer dense when !flat:
                     // Map to code: the engine flattens (y, x, channel); ONNX's Flatten gives (channel, y, x). Reorder the weight rows to match.
                     value = _graph.Add("Flatten", [value], OnnxProto.IntAttribute("axis", 1));
                     value = DenseOnMap(dense, value, parameters, c, h, w, mapIsInput: true);
                     flat = true;
                     break;
-                case DenseTensorLayer dense:
+                case DenseLayer dense when i + 1 < network.Layers.Count && network.Layers[i + 1] is not DenseLayer:
                     // Code to map: reorder the weight columns and the bias from (y, x, channel) to (channel, y, x).
                     value = DenseOnMap(dense, value, parameters, c, h, w, mapIsInput: false);
                     value = _graph.Add("Reshape", [value, _graph.Int64s(-1, c, h, w)]);
                     flat = false;
                     break;
+                case DenseLayer dense:
+                    string weights = _graph.Floats(dense.Weights(parameters), dense.InputSize, dense.OutputSize);
+                    string bias = _graph.Floats(dense.Bias(parameters), dense.OutputSize);
+                    value = Activate(_graph.Add("Gemm", [value, weights, bias]), dense.Activation);
+                    break;
                 default:
-                    throw new InvalidOperationException($"The layer {network.Layers[i].GetType().Name} of {_model.Architecture} has no ONNX form.");
+                    throw new InvalidOperationException($"The layer {network.Layers[i].GetType().Name} of {architecture} has no ONNX form.");
             }
 
             if (i == network.CodeLayer)
             {
+                codeLayerOutput = value;
+                value = network.ExportCode(_graph, value);
+
                 // The engine's feature-map code is channels-last.
                 code = flat ? value : _graph.Add("Reshape", [_graph.Add("Transpose", [value], OnnxProto.IntsAttribute("perm", 0, 2, 3, 1)), _graph.Int64s(-1, h * w * c)]);
             }
         }
 
-        return (code, null, decode ? _graph.Add("Reshape", [value, _graph.Int64s(-1, layout.Channels * layout.Height * layout.Width)]) : null);
+        string? reconstruction = !decode ? null : flat ? value : _graph.Add("Reshape", [value, _graph.Int64s(-1, architecture.InputSize)]);
+        return (code, codeLayerOutput, reconstruction);
     }
 
     /// <summary>Conv with the engine's kernel matrix (patch (ky, kx, input channel) x output channel) as ONNX's [out, in, ky, kx] weights.</summary>
@@ -128,7 +140,7 @@ internal sealed partial class OnnxExporter
     /// A dense bottleneck layer whose input (<paramref name="mapIsInput"/>) or output is a c x h x w map, with that side's index reordered from the
     /// engine's (y, x, channel) to ONNX's (channel, y, x).
     /// </summary>
-    private string DenseOnMap(DenseTensorLayer layer, string x, ReadOnlySpan<float> parameters, int c, int h, int w, bool mapIsInput)
+    private string DenseOnMap(DenseLayer layer, string x, ReadOnlySpan<float> parameters, int c, int h, int w, bool mapIsInput)
     {
         int inputs = layer.InputSize, outputs = layer.OutputSize;
         ReadOnlySpan<float> matrix = parameters.Slice(layer.ParameterOffset, inputs * outputs);

@@ -1,4 +1,4 @@
-using Microsoft.ML.Autoencoders.Losses;
+using Microsoft.ML.Autoencoders.Members;
 using Microsoft.ML.Autoencoders.Networks;
 using Microsoft.ML.Autoencoders.Numerics;
 
@@ -7,8 +7,6 @@ namespace Microsoft.ML.Autoencoders;
 /// <summary>The decoder side of a trained model: decoding any code, interpolation, and for a variational autoencoder prior samples and likelihood estimates.</summary>
 public sealed partial class AutoencoderModel
 {
-    private static readonly double HalfLogTwoPi = 0.5 * Math.Log(2 * Math.PI);
-
     /// <summary>Whether the model is a variational autoencoder (see <see cref="AutoencoderArchitecture.IsVariational"/>).</summary>
     public bool IsVariational => Architecture.IsVariational;
 
@@ -30,26 +28,15 @@ public sealed partial class AutoencoderModel
             throw new ArgumentException($"{nameof(outputs)} has {outputs.Length} values; expected {rows * InputSize} for {rows} codes.", nameof(outputs));
         }
 
-        if (_convolutional != null)
-        {
-            DecodeConvolutional(codes, rows, outputs);
-            return;
-        }
-
         NetworkWorkspace workspace = RentWorkspace();
         try
         {
-            int last = _network.Layers.Count - 1;
-            for (int start = 0; start < rows; start += ChunkRows)
+            for (int start = 0; start < rows; start += BandRows)
             {
-                int count = Math.Min(ChunkRows, rows - start);
-                ReadOnlySpan<float> layerInput = codes.Slice(start * CodeSize, count * CodeSize);
-                for (int i = _network.CodeLayer + 1; i <= last; i++)
-                {
-                    Span<float> output = i == last ? outputs.Slice(start * InputSize, count * InputSize) : workspace.Outputs[i][..(count * _network.Layers[i].OutputSize)];
-                    _network.Layers[i].Forward(_packedWeights[i], _parameters, layerInput, count, output);
-                    layerInput = output;
-                }
+                int count = Math.Min(BandRows, rows - start);
+                _network.Infer(
+                    _packedWeights, _parameters, codes.Slice(start * CodeSize, count * CodeSize), count, workspace, _network.CodeLayer + 1, _network.Layers.Count,
+                    default, outputs.Slice(start * InputSize, count * InputSize));
             }
         }
         finally
@@ -122,32 +109,38 @@ public sealed partial class AutoencoderModel
     public float[] ImportanceWeightedScore(FeatureMatrix inputs, int samples, int seed)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        RequireVariational(nameof(ImportanceWeightedScore));
+        VariationalNetwork network = RequireVariational(nameof(ImportanceWeightedScore));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
         if (inputs.ColumnCount != InputSize)
         {
             throw new ArgumentException($"The inputs have {inputs.ColumnCount} features; the model expects {InputSize}.", nameof(inputs));
         }
 
-        int rows = inputs.RowCount, latent = CodeSize;
-        var random = new SeededRandom(seed);
-        var head = new float[rows * 2 * latent];
-        int codeLayer = _network.CodeLayer;
+        float[] head = EncoderHeads(inputs);
+        double[] logWeights = LogImportanceWeights(network, inputs, head, samples, new SeededRandom(seed));
+        var scores = new float[inputs.RowCount];
+        for (int r = 0; r < scores.Length; r++)
+        {
+            scores[r] = (float)-LogMeanExp(logWeights.AsSpan(r * samples, samples));
+        }
 
-        // The encoder once, through the workspace, keeping each row's mean and log-variance.
+        MarkUnusableRows(inputs.Values, inputs.RowCount, scores, default);
+        return scores;
+    }
+
+    /// <summary>The code layer's output of every row: each row's latent mean, then its log-variance.</summary>
+    private float[] EncoderHeads(FeatureMatrix inputs)
+    {
+        int width = _network.CodeLayerWidth;
+        var head = new float[inputs.RowCount * width];
         NetworkWorkspace workspace = RentWorkspace();
         try
         {
-            for (int start = 0; start < rows; start += ChunkRows)
+            for (int start = 0; start < inputs.RowCount; start += BandRows)
             {
-                int count = Math.Min(ChunkRows, rows - start);
-                ReadOnlySpan<float> layerInput = inputs.Values.Slice(start * InputSize, count * InputSize);
-                for (int i = 0; i <= codeLayer; i++)
-                {
-                    Span<float> output = i == codeLayer ? head.AsSpan(start * 2 * latent, count * 2 * latent) : workspace.Outputs[i][..(count * _network.Layers[i].OutputSize)];
-                    _network.Layers[i].Forward(_packedWeights[i], _parameters, layerInput, count, output);
-                    layerInput = output;
-                }
+                int count = Math.Min(BandRows, inputs.RowCount - start);
+                _network.Infer(_packedWeights, _parameters, inputs.Values.Slice(start * InputSize, count * InputSize), count, workspace, 0, _network.CodeLayer + 1, default, default);
+                workspace.Outputs[_network.CodeLayer][..(count * width)].CopyTo(head.AsSpan(start * width, count * width));
             }
         }
         finally
@@ -155,7 +148,13 @@ public sealed partial class AutoencoderModel
             _workspaces.Add(workspace);
         }
 
-        bool bernoulli = ReconstructionLikelihood.IsBernoulli(Architecture);
+        return head;
+    }
+
+    /// <summary>log p(x|z) + log p(z) - log q(z|x) for <paramref name="samples"/> draws z ~ q(z|x) per row (row-major: one row's draws together).</summary>
+    private double[] LogImportanceWeights(VariationalNetwork network, FeatureMatrix inputs, float[] head, int samples, SeededRandom random)
+    {
+        int rows = inputs.RowCount, latent = CodeSize;
         var z = new float[rows * latent];
         var logWeights = new double[rows * samples];
         var decoded = new float[rows * InputSize];
@@ -164,93 +163,59 @@ public sealed partial class AutoencoderModel
         {
             for (int r = 0; r < rows; r++)
             {
-                double difference = 0;
-                for (int j = 0; j < latent; j++)
-                {
-                    float mean = head[r * 2 * latent + j];
-                    float lv = Math.Clamp(head[r * 2 * latent + latent + j], -GaussianKl.LogVarianceLimit, GaussianKl.LogVarianceLimit);
-                    float eps = random.NextGaussian();
-                    float value = mean + MathF.Exp(0.5f * lv) * eps;
-                    z[r * latent + j] = value;
-
-                    // log q(z|x) - log p(z) = -0.5 (eps^2 + lv) + 0.5 z^2 (the log 2 pi terms cancel).
-                    difference += -0.5 * (eps * (double)eps + lv) + 0.5 * value * (double)value;
-                }
-
-                logQMinusLogP[r] = difference;
+                logQMinusLogP[r] = DrawLatent(head.AsSpan(r * 2 * latent, 2 * latent), z.AsSpan(r * latent, latent), random);
             }
 
             Decode(z, decoded);
             for (int r = 0; r < rows; r++)
             {
-                double nll = NegativeLogLikelihood(bernoulli, inputs.Row(r), decoded.AsSpan(r * InputSize, InputSize));
+                double nll = ReconstructionLikelihood.Row(network.IsBernoulli, inputs.Row(r), decoded.AsSpan(r * InputSize, InputSize));
                 logWeights[r * samples + s] = -nll - logQMinusLogP[r];
             }
         }
 
-        var scores = new float[rows];
-        for (int r = 0; r < rows; r++)
-        {
-            ReadOnlySpan<double> w = logWeights.AsSpan(r * samples, samples);
-            double max = double.NegativeInfinity;
-            foreach (double v in w)
-            {
-                max = Math.Max(max, v);
-            }
-
-            double sum = 0;
-            foreach (double v in w)
-            {
-                sum += Math.Exp(v - max);
-            }
-
-            scores[r] = (float)-(max + Math.Log(sum / samples));
-        }
-
-        MarkUnusableRows(inputs.Values, rows, scores, default);
-        return scores;
+        return logWeights;
     }
 
-    /// <summary>Replaces the scores of a chunk with the negative ELBO at the latent mean: reconstruction negative log-likelihood plus KL.</summary>
-    private void ScoreElbo(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> head, int rows, Span<float> scores)
+    /// <summary>Draws z = mean + exp(logVariance / 2) eps from one row's <paramref name="head"/>; returns log q(z|x) - log p(z).</summary>
+    private static double DrawLatent(ReadOnlySpan<float> head, Span<float> z, SeededRandom random)
     {
-        bool bernoulli = ReconstructionLikelihood.IsBernoulli(Architecture);
-        for (int r = 0; r < rows; r++)
+        int latent = z.Length;
+        double difference = 0;
+        for (int j = 0; j < latent; j++)
         {
-            double nll = NegativeLogLikelihood(bernoulli, x.Slice(r * InputSize, InputSize), y.Slice(r * InputSize, InputSize));
-            scores[r] = (float)(nll + GaussianKl.Row(head, r, CodeSize));
+            float mean = head[j];
+            float lv = Math.Clamp(head[latent + j], -GaussianKl.LogVarianceLimit, GaussianKl.LogVarianceLimit);
+            float eps = random.NextGaussian();
+            float value = mean + MathF.Exp(0.5f * lv) * eps;
+            z[j] = value;
+
+            // log q(z|x) - log p(z) = -0.5 (eps^2 + lv) + 0.5 z^2 (the log 2 pi terms cancel).
+            difference += -0.5 * (eps * (double)eps + lv) + 0.5 * value * (double)value;
         }
+
+        return difference;
     }
 
-    /// <summary>-log p(x | decoder output y): Bernoulli from sigmoid outputs (clamped away from 0 and 1), else a unit-variance Gaussian.</summary>
-    private double NegativeLogLikelihood(bool bernoulli, ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    /// <summary>log of the mean of exp(<paramref name="values"/>), shifted by their maximum so that nothing overflows.</summary>
+    private static double LogMeanExp(ReadOnlySpan<double> values)
     {
+        double max = double.NegativeInfinity;
+        foreach (double v in values)
+        {
+            max = Math.Max(max, v);
+        }
+
         double sum = 0;
-        if (bernoulli)
+        foreach (double v in values)
         {
-            for (int i = 0; i < x.Length; i++)
-            {
-                double p = Math.Clamp(y[i], 1e-7, 1 - 1e-7);
-                sum -= x[i] * Math.Log(p) + (1 - x[i]) * Math.Log(1 - p);
-            }
-
-            return sum;
+            sum += Math.Exp(v - max);
         }
 
-        for (int i = 0; i < x.Length; i++)
-        {
-            double d = x[i] - y[i];
-            sum += 0.5 * d * d;
-        }
-
-        return sum + HalfLogTwoPi * x.Length;
+        return max + Math.Log(sum / values.Length);
     }
 
-    private void RequireVariational(string method)
-    {
-        if (!IsVariational)
-        {
-            throw new InvalidOperationException($"{method} needs a variational autoencoder (AutoencoderArchitecture.IsVariational), but this model is {Architecture}.");
-        }
-    }
+    private VariationalNetwork RequireVariational(string method) =>
+        _network as VariationalNetwork
+        ?? throw new InvalidOperationException($"{method} needs a variational autoencoder (AutoencoderArchitecture.IsVariational), but this model is {Architecture}.");
 }

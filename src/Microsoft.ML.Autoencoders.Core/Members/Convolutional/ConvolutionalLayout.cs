@@ -12,7 +12,7 @@ namespace Microsoft.ML.Autoencoders;
 /// <param name="Encoder">The encoder's stages, input side first.</param>
 /// <param name="CodeSize">Values of a dense code, or 0 for a feature-map code.</param>
 /// <param name="Decoder">The decoder's stages, code side first; the last one produces the reconstruction.</param>
-public sealed record ConvolutionalLayout(int Channels, int Height, int Width, IReadOnlyList<ConvolutionStage> Encoder, int CodeSize, IReadOnlyList<DeconvolutionStage> Decoder)
+public sealed record ConvolutionalLayout(int Channels, int Height, int Width, IReadOnlyList<ConvolutionStage> Encoder, int CodeSize, IReadOnlyList<DecoderStage> Decoder)
 {
     /// <inheritdoc/>
     public override string ToString() =>

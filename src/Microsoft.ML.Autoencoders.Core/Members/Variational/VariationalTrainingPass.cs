@@ -4,48 +4,48 @@ using Microsoft.ML.Autoencoders.Layers;
 using Microsoft.ML.Autoencoders.Losses;
 using Microsoft.ML.Autoencoders.Networks;
 using Microsoft.ML.Autoencoders.Numerics;
+using Microsoft.ML.Autoencoders.Training;
 
-namespace Microsoft.ML.Autoencoders.Training;
+namespace Microsoft.ML.Autoencoders.Members;
 
 /// <summary>
 /// The step of a variational autoencoder: the encoder gives a mean and a log-variance per latent dimension, z = mean + exp(logVariance / 2) * eps
 /// with eps drawn from the run's generator, the decoder rebuilds the input from z. The loss per row is the reconstruction's negative log-likelihood
 /// plus <see cref="TrainingOptions.KlWeight"/> times KL(q(z|x) || N(0, I)) (the negative ELBO when the weight is 1), averaged over rows.
-/// Input corruption (<see cref="TrainingOptions.Noise"/>) applies too.
+/// A corrupted input (<see cref="TrainingOptions.Noise"/>, applied by the session) works too.
 /// </summary>
 internal sealed class VariationalTrainingPass : ITrainingPass
 {
-    private readonly DenseNetwork _network;
+    private readonly VariationalNetwork _network;
+    private readonly IReadOnlyList<DenseLayer> _layers;
     private readonly TrainingOptions _options;
     private readonly SeededRandom _random;
-    private readonly InputCorruption? _corruption;
     private readonly bool _bernoulli;
     private readonly int _codeLayer;
     private readonly int _latent;
     private readonly NetworkWorkspace _workspace;
     private readonly float[] _noise;
 
-    public VariationalTrainingPass(DenseNetwork network, TrainingOptions options, FeatureMatrix training, SeededRandom random, int maxRows)
+    public VariationalTrainingPass(VariationalNetwork network, TrainingPassSetup setup)
     {
         _network = network;
-        _options = options;
-        _random = random;
-        _bernoulli = ReconstructionLikelihood.IsBernoulli(network.Architecture);
+        _layers = network.DenseLayers;
+        _options = setup.Options;
+        _random = setup.Random;
+        _bernoulli = network.IsBernoulli;
         _codeLayer = network.CodeLayer;
         _latent = network.Architecture.CodeSize;
-        _corruption = options.Noise == NoiseKind.None ? null : new InputCorruption(options.Noise, options.NoiseLevel, training, maxRows);
+
         // The workspace's latent buffer holds the reparameterised samples z.
-        _workspace = new NetworkWorkspace(network, maxRows, keepLogits: _bernoulli, forTraining: true);
-        _noise = new float[maxRows * _latent];
+        _workspace = network.CreateWorkspace(setup.MaxRows, forTraining: true, keepLogits: _bernoulli);
+        _noise = new float[setup.MaxRows * _latent];
     }
 
     public int TermsPerRow => 1;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public double Step(ReadOnlySpan<float> parameters, ReadOnlySpan<float> clean, int rows, Span<float> gradients)
+    public double Step(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> clean, int rows, Span<float> gradients)
     {
-        ReadOnlySpan<float> input = _corruption == null ? clean : _corruption.Apply(clean, _random);
-
         Span<float> eps = _noise.AsSpan(0, rows * _latent);
         for (int i = 0; i < eps.Length; i++)
         {
@@ -67,7 +67,7 @@ internal sealed class VariationalTrainingPass : ITrainingPass
         ReadOnlySpan<float> x = input;
         for (int i = 0; i <= _codeLayer; i++)
         {
-            _network.Layers[i].Forward(parameters, x, rows, _workspace.Outputs[i], _workspace.PreActivations[i]);
+            _layers[i].Forward(parameters, x, rows, _workspace.Outputs[i], _workspace.PreActivation(i));
             x = _workspace.Outputs[i];
         }
 
@@ -87,7 +87,7 @@ internal sealed class VariationalTrainingPass : ITrainingPass
         int last = _network.Layers.Count - 1;
         for (int i = _codeLayer + 1; i <= last; i++)
         {
-            _network.Layers[i].Forward(parameters, x, rows, _workspace.Outputs[i], _workspace.PreActivations[i]);
+            _layers[i].Forward(parameters, x, rows, _workspace.Outputs[i], _workspace.PreActivation(i));
             x = _workspace.Outputs[i];
         }
 
@@ -98,7 +98,7 @@ internal sealed class VariationalTrainingPass : ITrainingPass
         }
 
         double reconstruction = ReconstructionLikelihood.Compute(
-            _bernoulli, _workspace.Outputs[last][..clean.Length], _bernoulli ? _workspace.PreActivations[last][..clean.Length] : default, clean, rows, outputGradient);
+            _bernoulli, _workspace.Outputs[last][..clean.Length], _bernoulli ? _workspace.PreActivation(last)[..clean.Length] : default, clean, rows, outputGradient);
         return reconstruction + _options.KlWeight * kl;
     }
 
@@ -111,7 +111,7 @@ internal sealed class VariationalTrainingPass : ITrainingPass
         for (int i = last; i > _codeLayer; i--)
         {
             ReadOnlySpan<float> layerInput = i == _codeLayer + 1 ? _workspace.Latent.AsSpan(0, rows * _latent) : _workspace.Outputs[i - 1];
-            _network.Layers[i].Backward(parameters, layerInput, _workspace.Outputs[i], _workspace.PreActivations[i], rows, gradient, i == last && _bernoulli, gradients, spare);
+            _layers[i].Backward(parameters, layerInput, _workspace.Outputs[i], _workspace.PreActivation(i), rows, gradient, i == last && _bernoulli, gradients, spare);
             Span<float> swap = gradient;
             gradient = spare;
             spare = swap;
@@ -139,7 +139,7 @@ internal sealed class VariationalTrainingPass : ITrainingPass
         for (int i = _codeLayer; i >= 0; i--)
         {
             ReadOnlySpan<float> layerInput = i == 0 ? input : _workspace.Outputs[i - 1];
-            _network.Layers[i].Backward(parameters, layerInput, _workspace.Outputs[i], _workspace.PreActivations[i], rows, gradient, false, gradients, i == 0 ? default : spare);
+            _layers[i].Backward(parameters, layerInput, _workspace.Outputs[i], _workspace.PreActivation(i), rows, gradient, false, gradients, i == 0 ? default : spare);
             Span<float> swap = gradient;
             gradient = spare;
             spare = swap;

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Microsoft.ML.Autoencoders.Losses;
+namespace Microsoft.ML.Autoencoders.Members;
 
 /// <summary>
 /// KL(N(mean, exp(logVariance)) || N(0, I)) = -0.5 * sum_j (1 + logVariance_j - mean_j^2 - exp(logVariance_j)), per row, for a code layer

@@ -4,24 +4,25 @@ using Microsoft.ML.Autoencoders.Layers;
 using Microsoft.ML.Autoencoders.Losses;
 using Microsoft.ML.Autoencoders.Networks;
 using Microsoft.ML.Autoencoders.Numerics;
+using Microsoft.ML.Autoencoders.Training;
 
-namespace Microsoft.ML.Autoencoders.Training;
+namespace Microsoft.ML.Autoencoders.Members;
 
 /// <summary>
-/// The step of a dense autoencoder with any of: input corruption (denoising), dropout on hidden layers, an L1 or KL-sparsity penalty on the code,
-/// the contractive penalty, and a winner-take-all code (k-sparse per row, lifetime sparsity over the batch). The loss is the reconstruction loss
-/// (mean over values, against the clean input) plus the penalties. With missing values (NaN in the rows), the input reads 0 where a value is
-/// missing and the reconstruction loss is the mean over the observed values only (see <see cref="MissingValueMask"/>).
+/// The step of a dense autoencoder, plain or with any of: a corrupted input (denoising; the session corrupts it), dropout on hidden layers, an L1 or
+/// KL-sparsity penalty on the code, the contractive penalty, the code values its network drops (winner-take-all), and lifetime sparsity over the
+/// batch. The loss is the reconstruction loss (mean over values, against the clean input) plus the penalties. With missing values (NaN in the
+/// rows), the input reads 0 where a value is missing and the reconstruction loss is the mean over the observed values only (see
+/// <see cref="MissingValueMask"/>); masking then hides further observed values through the mask.
 /// </summary>
-internal sealed class RegularizedTrainingPass : ITrainingPass
+internal sealed class DenseTrainingPass : ITrainingPass
 {
-    private readonly DenseNetwork _network;
+    private readonly DenseAutoencoderNetwork _network;
+    private readonly IReadOnlyList<DenseLayer> _layers;
     private readonly TrainingOptions _options;
     private readonly SeededRandom _random;
-    private readonly InputCorruption? _corruption;
     private readonly bool _usesLogits;
     private readonly int _codeLayer;
-    private readonly int _winners;
     private readonly NetworkWorkspace _workspace;
     private readonly float[]?[] _dropped;
     private readonly float[]?[] _dropMasks;
@@ -32,25 +33,19 @@ internal sealed class RegularizedTrainingPass : ITrainingPass
     private readonly MissingValueMask? _missing;
     private readonly int _guessRounds;
 
-    /// <param name="network">The dense network.</param>
-    /// <param name="options">The validated options.</param>
-    /// <param name="training">The first block of training rows (noise statistics).</param>
-    /// <param name="random">The run's generator.</param>
-    /// <param name="maxRows">The largest batch.</param>
-    /// <param name="missingValues">Whether NaN in a row marks a missing value (mean squared error only) rather than being an error.</param>
-    /// <param name="guessRounds">With <paramref name="missingValues"/>: each batch's input has its unseen values replaced by the network's own guesses 0 to this many times, as imputation's later rounds do.</param>
-    public RegularizedTrainingPass(DenseNetwork network, TrainingOptions options, FeatureMatrix training, SeededRandom random, int maxRows, bool missingValues = false, int guessRounds = 0)
+    public DenseTrainingPass(DenseAutoencoderNetwork network, TrainingPassSetup setup)
     {
-        _guessRounds = guessRounds;
-        _missing = missingValues ? new MissingValueMask(maxRows * network.Architecture.InputSize) : null;
+        TrainingOptions options = setup.Options;
+        int maxRows = setup.MaxRows;
+        _guessRounds = setup.GuessRounds;
+        _missing = setup.MissingValues ? new MissingValueMask(maxRows * network.Architecture.InputSize) : null;
         _network = network;
+        _layers = network.DenseLayers;
         _options = options;
-        _random = random;
+        _random = setup.Random;
         _usesLogits = LossKernels.UsesLogits(options.Loss);
         _codeLayer = network.CodeLayer;
-        _winners = network.Architecture.WinnerTakeAllK;
-        _corruption = options.Noise == NoiseKind.None ? null : new InputCorruption(options.Noise, options.NoiseLevel, training, maxRows);
-        _workspace = new NetworkWorkspace(network, maxRows, keepLogits: _usesLogits, forTraining: true);
+        _workspace = network.CreateWorkspace(maxRows, forTraining: true, keepLogits: _usesLogits);
         int count = network.Layers.Count;
         _dropped = new float[count][];
         _dropMasks = new float[count][];
@@ -72,12 +67,11 @@ internal sealed class RegularizedTrainingPass : ITrainingPass
 
     public int TermsPerRow => _network.Architecture.InputSize;
 
-    private bool UsesCodeMask => _winners > 0 || _options.LifetimeSparsity > 0f;
+    private bool UsesCodeMask => _network.DropsCodeValues || _options.LifetimeSparsity > 0f;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public double Step(ReadOnlySpan<float> parameters, ReadOnlySpan<float> clean, int rows, Span<float> gradients)
+    public double Step(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> clean, int rows, Span<float> gradients)
     {
-        ReadOnlySpan<float> input;
         int observed = clean.Length;
         if (_missing != null)
         {
@@ -96,12 +90,6 @@ internal sealed class RegularizedTrainingPass : ITrainingPass
                 System.Numerics.Tensors.TensorPrimitives.Subtract(guess, buffer, guess);
                 System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(guess, _missing.Unseen(clean.Length), buffer, buffer);
             }
-
-            input = _corruption == null || _options.Noise == NoiseKind.Masking ? input : _corruption.Apply(input, _random);
-        }
-        else
-        {
-            input = _corruption == null ? clean : _corruption.Apply(clean, _random);
         }
 
         Forward(parameters, input, rows, training: true);
@@ -112,7 +100,7 @@ internal sealed class RegularizedTrainingPass : ITrainingPass
         {
             float count = clean.Length;
             loss = LossKernels.Compute(
-                _options.Loss, _workspace.Outputs[last][..clean.Length], _usesLogits ? _workspace.PreActivations[last][..clean.Length] : default, clean, gradient, count) / count;
+                _options.Loss, _workspace.Outputs[last][..clean.Length], _usesLogits ? _workspace.PreActivation(last)[..clean.Length] : default, clean, gradient, count) / count;
         }
         else
         {
@@ -124,7 +112,7 @@ internal sealed class RegularizedTrainingPass : ITrainingPass
         Span<float> spare = _workspace.SpareGradient;
         for (int i = last; i >= 0; i--)
         {
-            DenseLayer layer = _network.Layers[i];
+            DenseLayer layer = _layers[i];
             int size = rows * layer.OutputSize;
             Span<float> delta = gradient[..size];
             if (i == _codeLayer)
@@ -141,7 +129,7 @@ internal sealed class RegularizedTrainingPass : ITrainingPass
             bool contractive = _options.ContractivePenalty > 0f && i <= _codeLayer;
             if (contractive && !isPreActivation)
             {
-                ActivationKernels.Backward(layer.Activation, _workspace.Outputs[i][..size], _workspace.PreActivations[i].IsEmpty ? default : _workspace.PreActivations[i][..size], delta);
+                ActivationKernels.Backward(layer.Activation, _workspace.Outputs[i][..size], _workspace.PreActivation(i).IsEmpty ? default : _workspace.PreActivation(i)[..size], delta);
                 isPreActivation = true;
                 loss += ContractivePenalty.Compute(
                     layer.Activation, layer.Weights(parameters), layer.InputSize, layer.OutputSize, _workspace.Outputs[i][..size], rows,
@@ -149,7 +137,7 @@ internal sealed class RegularizedTrainingPass : ITrainingPass
             }
 
             ReadOnlySpan<float> layerInput = i == 0 ? input : LayerOutput(i - 1, rows);
-            layer.Backward(parameters, layerInput, _workspace.Outputs[i], _workspace.PreActivations[i], rows, gradient, isPreActivation, gradients, i == 0 ? default : spare);
+            layer.Backward(parameters, layerInput, _workspace.Outputs[i], _workspace.PreActivation(i), rows, gradient, isPreActivation, gradients, i == 0 ? default : spare);
             if (contractive)
             {
                 ContractivePenalty.AddWeightGradient(
@@ -178,13 +166,13 @@ internal sealed class RegularizedTrainingPass : ITrainingPass
         }
 
         Forward(parameters, clean, rows, training: false);
-        return LossKernels.Sum(_options.Loss, _workspace.Outputs[last][..clean.Length], _usesLogits ? _workspace.PreActivations[last][..clean.Length] : default, clean);
+        return LossKernels.Sum(_options.Loss, _workspace.Outputs[last][..clean.Length], _usesLogits ? _workspace.PreActivation(last)[..clean.Length] : default, clean);
     }
 
     private bool IsHidden(int layer) => layer != _codeLayer && layer != _network.Layers.Count - 1;
 
     private ReadOnlySpan<float> LayerOutput(int layer, int rows) =>
-        _dropMasks[layer] != null ? _dropped[layer].AsSpan(0, rows * _network.Layers[layer].OutputSize) : _workspace.Outputs[layer][..(rows * _network.Layers[layer].OutputSize)];
+        _dropMasks[layer] != null ? _dropped[layer].AsSpan(0, rows * _layers[layer].OutputSize) : _workspace.Outputs[layer][..(rows * _layers[layer].OutputSize)];
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, int rows, bool training)
@@ -192,19 +180,16 @@ internal sealed class RegularizedTrainingPass : ITrainingPass
         ReadOnlySpan<float> x = input;
         for (int i = 0; i < _network.Layers.Count; i++)
         {
-            DenseLayer layer = _network.Layers[i];
+            DenseLayer layer = _layers[i];
             int size = rows * layer.OutputSize;
             Span<float> output = _workspace.Outputs[i][..size];
-            layer.Forward(parameters, x, rows, output, _workspace.PreActivations[i]);
+            layer.Forward(parameters, x, rows, output, _workspace.PreActivation(i));
             x = output;
             if (i == _codeLayer && UsesCodeMask)
             {
                 Span<float> mask = _codeMask.AsSpan(0, size);
                 mask.Fill(1f);
-                if (_winners > 0)
-                {
-                    WinnerTakeAll.KeepLargestPerRow(output, rows, layer.OutputSize, _winners, mask);
-                }
+                _network.DropCodeValues(output, rows, mask);
 
                 if (training && _options.LifetimeSparsity > 0f)
                 {
