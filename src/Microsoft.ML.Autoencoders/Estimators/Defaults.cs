@@ -1,8 +1,10 @@
 namespace Microsoft.ML.Autoencoders;
 
 /// <summary>
-/// The defaults that follow the data, where the options leave them null: the network's shape from the input's width d, and the number of
-/// epochs from the number of training rows.
+/// Every default of the estimators' options and of the catalog's simple overloads, in one place (as ML.NET's trainers keep theirs): constants
+/// for what is fixed, and rules for what follows the data where an option is left null. The training constants are those of the engine's
+/// <see cref="TrainingOptions"/>, which trains with them when it is used without ML.NET.
+/// <para>The rules that follow the data, the network's shape from the input's width d and the number of epochs from the number of training rows:</para>
 /// <list type="bullet">
 /// <item>Code: d / 2 values rounded down, between 1 and 32. Hidden layers: one, of max(2 x code, 2 x d) units, at most 128. So 5
 /// features train 5-10-2-10-5, 30 train 30-60-15-60-30, 100 train 100-128-32-128-100, and a 28 x 28 image 784-128-32-128-784. On the
@@ -14,8 +16,89 @@ namespace Microsoft.ML.Autoencoders;
 /// needs to converge, while 60,000 images train 20 epochs. Streamed data, whose row count is not known in advance, trains 20.</item>
 /// </list>
 /// </summary>
-internal static class DataDefaults
+internal static class Defaults
 {
+    /// <summary>Rows per gradient step.</summary>
+    public const int BatchSize = 128;
+
+    /// <summary>The initial learning rate.</summary>
+    public const float LearningRate = 1e-3f;
+
+    /// <summary>The update rule.</summary>
+    public const Optimizer Optimizer = Autoencoders.Optimizer.Adam;
+
+    /// <summary>Adam's decay rate of the first moment.</summary>
+    public const float Beta1 = 0.9f;
+
+    /// <summary>Adam's decay rate of the second moment.</summary>
+    public const float Beta2 = 0.999f;
+
+    /// <summary>Adam's denominator floor.</summary>
+    public const float Epsilon = 1e-8f;
+
+    /// <summary>SGD's momentum.</summary>
+    public const float Momentum = 0.9f;
+
+    /// <summary>How dense layers' initial weights are drawn.</summary>
+    public const WeightInitialization Initialization = WeightInitialization.Auto;
+
+    /// <summary>How the learning rate changes over epochs.</summary>
+    public const LearningRateSchedule Schedule = LearningRateSchedule.Constant;
+
+    /// <summary>With a step schedule: epochs between decays.</summary>
+    public const int StepDecayEpochs = 10;
+
+    /// <summary>With a step schedule: the factor applied at each decay.</summary>
+    public const float StepDecayFactor = 0.1f;
+
+    /// <summary>Rows read, held and shuffled together when training data is streamed.</summary>
+    public const int StreamingBlockRows = 65_536;
+
+    /// <summary>The strength of the training noise of a plain autoencoder given one.</summary>
+    public const float NoiseLevel = 0.1f;
+
+    /// <summary>The training noise of a denoising autoencoder.</summary>
+    public const NoiseKind DenoisingNoise = NoiseKind.Masking;
+
+    /// <summary>The strength of a denoising autoencoder's noise: a quarter of the features masked.</summary>
+    public const float DenoisingNoiseLevel = 0.25f;
+
+    /// <summary>The mean activation the KL sparsity penalty pushes each sigmoid code unit toward.</summary>
+    public const float SparsityTarget = 0.05f;
+
+    /// <summary>A variational autoencoder's weight of the KL term (the ELBO).</summary>
+    public const float KlWeight = 1f;
+
+    /// <summary>Activation of every hidden layer.</summary>
+    public const Activation HiddenActivation = Activation.Relu;
+
+    /// <summary>Activation of the code layer.</summary>
+    public const Activation CodeActivation = Activation.Identity;
+
+    /// <summary>Activation of the reconstruction of real-valued data.</summary>
+    public const Activation OutputActivation = Activation.Identity;
+
+    /// <summary>Activation of a convolutional autoencoder's reconstruction: images hold pixels in [0, 1].</summary>
+    public const Activation ImageOutputActivation = Activation.Sigmoid;
+
+    /// <summary>The expected fraction of anomalies in the training data, which sets the threshold.</summary>
+    public const float Contamination = 0.05f;
+
+    /// <summary>Channels of a convolutional autoencoder's images.</summary>
+    public const int ImageChannels = 1;
+
+    /// <summary>Height of a convolutional autoencoder's images.</summary>
+    public const int ImageHeight = 28;
+
+    /// <summary>Width of a convolutional autoencoder's images.</summary>
+    public const int ImageWidth = 28;
+
+    /// <summary>An imputer's rounds of reconstruct-and-replace.</summary>
+    public const int Iterations = AutoencoderImputer.DefaultIterations;
+
+    /// <summary>The fraction of observed values an imputer hides from its network's input in each training batch.</summary>
+    public const float MaskingFraction = 0.25f;
+
     /// <summary>The widest default code.</summary>
     private const int MaxCodeSize = 32;
 
