@@ -35,7 +35,7 @@ internal static class TabularQualityBenchmark
         ["weight-decay"] = _ => new() { WeightDecay = 1e-3f },
         ["early-stop"] = _ => new() { ValidationFraction = 0.2f, EarlyStoppingPatience = 20 },
         ["gaussian-noise"] = _ => new() { Noise = NoiseKind.Gaussian, NoiseLevel = 0.2f },
-        ["vae"] = _ => new() { Variational = true },
+        ["vae"] = _ => new VaeEstimator.Options(),
     };
 
     public static int Run(string[] args)

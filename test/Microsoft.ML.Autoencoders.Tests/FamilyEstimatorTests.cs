@@ -105,13 +105,68 @@ public sealed class FamilyEstimatorTests
         var mlContext = new MLContext();
 
         var denoising = Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.DenoisingAutoencoder(new DenoisingAutoencoderEstimator.Options { Noise = NoiseKind.None }));
-        StringAssert.Contains(denoising.Message, "Noise");
-        var vae = Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.Vae(new VaeEstimator.Options { Variational = false }));
-        StringAssert.Contains(vae.Message, "Variational");
+        Assert.AreEqual(nameof(AutoencoderEstimator.Options.Noise), denoising.ParamName);
         var code = Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.Vae(new VaeEstimator.Options { CodeActivation = Activation.Relu }));
-        Assert.AreEqual("CodeActivation", code.ParamName);
+        Assert.AreEqual(nameof(AutoencoderArchitecture.IsVariational), code.ParamName);
+        StringAssert.Contains(code.Message, "Identity code activation");
         var k = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => mlContext.Autoencoders.Autoencoder(new AutoencoderEstimator.Options { CodeSize = 4, WinnerTakeAllK = 9 }));
         Assert.AreEqual("WinnerTakeAllK", k.ParamName);
+    }
+
+    [TestMethod]
+    [DataRow("EncoderHiddenSizes")]
+    [DataRow("DecoderHiddenSizes")]
+    [DataRow("WinnerTakeAllK")]
+    [DataRow("DropoutRate")]
+    public void ConvolutionalAutoencoder_OptionItDoesNotUse_RefusedAtConstructionNamingIt(string option)
+    {
+        var options = new ConvolutionalAutoencoderEstimator.Options { CodeSize = 16 };
+        switch (option)
+        {
+            case "EncoderHiddenSizes": options.EncoderHiddenSizes = [64]; break;
+            case "DecoderHiddenSizes": options.DecoderHiddenSizes = [64]; break;
+            case "WinnerTakeAllK": options.WinnerTakeAllK = 4; break;
+            default: options.DropoutRate = 0.1f; break;
+        }
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new MLContext().Autoencoders.ConvolutionalAutoencoder(options));
+
+        Assert.AreEqual(option, e.ParamName);
+        StringAssert.Contains(e.Message, option);
+    }
+
+    [TestMethod]
+    [DataRow("DropoutRate")]
+    [DataRow("CodeL1Penalty")]
+    [DataRow("WinnerTakeAllK")]
+    [DataRow("ScaleFeatureErrors")]
+    public void Vae_OptionItDoesNotUse_RefusedAtConstructionNamingIt(string option)
+    {
+        var options = new VaeEstimator.Options { CodeSize = 8 };
+        switch (option)
+        {
+            case "DropoutRate": options.DropoutRate = 0.1f; break;
+            case "CodeL1Penalty": options.CodeL1Penalty = 0.1f; break;
+            case "WinnerTakeAllK": options.WinnerTakeAllK = 4; break;
+            default: options.ScaleFeatureErrors = true; break;
+        }
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new MLContext().Autoencoders.Vae(options));
+
+        Assert.AreEqual(option, e.ParamName);
+    }
+
+    [TestMethod]
+    public void FamilyEstimators_FitOverloads_MatchTheAutoencoderEstimators()
+    {
+        static string[] Overloads(Type type) => type.GetMethods().Where(m => m.Name == "Fit")
+            .Select(m => string.Join(", ", m.GetParameters().Select(p => p.ParameterType.Name))).Order().ToArray();
+
+        string[] expected = Overloads(typeof(AutoencoderEstimator));
+        foreach (Type member in new[] { typeof(DenoisingAutoencoderEstimator), typeof(VaeEstimator), typeof(ConvolutionalAutoencoderEstimator) })
+        {
+            CollectionAssert.AreEqual(expected, Overloads(member), member.Name);
+        }
     }
 
     [TestMethod]

@@ -36,7 +36,7 @@ public sealed class TrainingOptions
     /// <summary>The loss minimized. Default <see cref="LossFunction.MeanSquaredError"/>.</summary>
     public LossFunction Loss { get; init; } = LossFunction.MeanSquaredError;
 
-    /// <summary>How initial weights are drawn. Default <see cref="WeightInitialization.Auto"/>.</summary>
+    /// <summary>How the initial weights of dense layers are drawn; convolutional networks draw theirs one way and refuse another value. Default <see cref="WeightInitialization.Auto"/>.</summary>
     public WeightInitialization Initialization { get; init; } = WeightInitialization.Auto;
 
     /// <summary>How the learning rate changes over epochs. Default <see cref="LearningRateSchedule.Constant"/>.</summary>

@@ -15,15 +15,15 @@ namespace Microsoft.ML.Autoencoders;
 /// </remarks>
 public sealed class AutoencoderCatalog
 {
-    /// <summary>The catalog of <paramref name="mlContext"/>.</summary>
-    public AutoencoderCatalog(MLContext mlContext)
+    /// <summary>The catalog of <paramref name="mlContext"/>; reached as <c>mlContext.Autoencoders</c>.</summary>
+    internal AutoencoderCatalog(MLContext mlContext)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         Context = mlContext;
     }
 
     /// <summary>The context the catalog's estimators log to and draw random seeds from.</summary>
-    public MLContext Context { get; }
+    internal MLContext Context { get; }
 
     /// <summary>
     /// An imputer that fills the missing values (NaN) of a known-size float vector column with an autoencoder, and only those: observed
@@ -43,11 +43,11 @@ public sealed class AutoencoderCatalog
     public AutoencoderImputingEstimator ImputeMissing(
         string outputColumnName = AutoencoderColumnNames.Features,
         string? inputColumnName = null,
-        int iterations = AutoencoderImputer.DefaultIterations,
+        int iterations = Defaults.Iterations,
         int? codeSize = null,
         int[]? hiddenSizes = null,
         int? epochs = null,
-        float maskingFraction = 0.25f,
+        float maskingFraction = Defaults.MaskingFraction,
         int? seed = null) =>
         new(Context, new AutoencoderImputingEstimator.Options
         {
@@ -81,10 +81,10 @@ public sealed class AutoencoderCatalog
         int? codeSize = null,
         int[]? hiddenSizes = null,
         int? epochs = null,
-        int batchSize = 128,
-        float learningRate = 1e-3f,
-        float contamination = 0.05f,
-        Activation outputActivation = Activation.Identity,
+        int batchSize = Defaults.BatchSize,
+        float learningRate = Defaults.LearningRate,
+        float contamination = Defaults.Contamination,
+        Activation outputActivation = Defaults.OutputActivation,
         int? seed = null) =>
         new(Context, new AutoencoderEstimator.Options
         {
@@ -119,10 +119,10 @@ public sealed class AutoencoderCatalog
         string featureColumnName = AutoencoderColumnNames.Features,
         int? codeSize = null,
         int[]? hiddenSizes = null,
-        NoiseKind noise = NoiseKind.Masking,
-        float noiseLevel = 0.25f,
+        NoiseKind noise = Defaults.DenoisingNoise,
+        float noiseLevel = Defaults.DenoisingNoiseLevel,
         int? epochs = null,
-        Activation outputActivation = Activation.Identity,
+        Activation outputActivation = Defaults.OutputActivation,
         int? seed = null) =>
         new(Context, new DenoisingAutoencoderEstimator.Options
         {
@@ -154,9 +154,9 @@ public sealed class AutoencoderCatalog
         string featureColumnName = AutoencoderColumnNames.Features,
         int? codeSize = null,
         int[]? hiddenSizes = null,
-        float klWeight = 1f,
+        float klWeight = Defaults.KlWeight,
         int? epochs = null,
-        Activation outputActivation = Activation.Identity,
+        Activation outputActivation = Defaults.OutputActivation,
         int? seed = null) =>
         new(Context, new VaeEstimator.Options
         {
@@ -171,7 +171,7 @@ public sealed class AutoencoderCatalog
 
     /// <summary>A variational autoencoder configured by <paramref name="options"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="ArgumentException">The options turn <see cref="AutoencoderEstimator.Options.Variational"/> off, or contradict each other.</exception>
+    /// <exception cref="ArgumentException">An option a variational autoencoder does not use is set, or options contradict each other.</exception>
     public VaeEstimator Vae(VaeEstimator.Options options) => new(Context, options);
 
     /// <summary>A convolutional autoencoder for images flattened channel-major into <paramref name="featureColumnName"/>, with the default stages.</summary>
@@ -179,16 +179,16 @@ public sealed class AutoencoderCatalog
     /// <param name="imageChannels">Channels of each image.</param>
     /// <param name="imageHeight">Height of each image.</param>
     /// <param name="imageWidth">Width of each image.</param>
-    /// <param name="codeSize">Size of the dense code; 0 makes the code the encoder's last feature map; null follows the image's size (ceil(pixels / 4), 1 to 32).</param>
+    /// <param name="codeSize">Size of the dense code; 0 makes the code the encoder's last feature map; null follows the image's size (channels x height x width / 2 rounded down, 1 to 32).</param>
     /// <param name="epochs">Passes over the training data; null for enough to make at least 2,000 gradient steps (at least 20, at most 1,000).</param>
     /// <param name="seed">Seeds training; null draws it from the context.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
     /// <exception cref="ArgumentException">The image shape does not fit the default stages.</exception>
     public ConvolutionalAutoencoderEstimator ConvolutionalAutoencoder(
         string featureColumnName = AutoencoderColumnNames.Features,
-        int imageChannels = 1,
-        int imageHeight = 28,
-        int imageWidth = 28,
+        int imageChannels = Defaults.ImageChannels,
+        int imageHeight = Defaults.ImageHeight,
+        int imageWidth = Defaults.ImageWidth,
         int? codeSize = null,
         int? epochs = null,
         int? seed = null) =>
@@ -205,7 +205,7 @@ public sealed class AutoencoderCatalog
 
     /// <summary>A convolutional autoencoder configured by <paramref name="options"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="ArgumentException">The image shape and the stages do not fit together.</exception>
+    /// <exception cref="ArgumentException">The image shape and the stages do not fit together, or an option convolutional autoencoders do not use is set.</exception>
     public ConvolutionalAutoencoderEstimator ConvolutionalAutoencoder(ConvolutionalAutoencoderEstimator.Options options) => new(Context, options);
 
     /// <summary>

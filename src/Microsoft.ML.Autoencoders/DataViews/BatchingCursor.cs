@@ -3,52 +3,48 @@ using Microsoft.ML.Data;
 namespace Microsoft.ML.Autoencoders.DataViews;
 
 /// <summary>
-/// Reads up to a batch of rows ahead from one input cursor, runs the model once over them, then hands out one row at a
-/// time. Passthrough columns are cached per row of the batch, so they always match the current row, whatever the
-/// input cursor is (shuffled, filtered, one of a parallel set). With no output column active it reads one row at a
-/// time and passes the input's getters through.
+/// Reads up to a batch of rows ahead from one input cursor, computes the added columns once over them (a <see cref="RowBatch"/>), then hands
+/// out one row at a time. Passthrough columns are cached per row of the batch, so they always match the current row, whatever the input
+/// cursor is (shuffled, filtered, one of a parallel set). With no added column active it reads one row at a time and passes the input's
+/// getters through.
 /// </summary>
 internal sealed class BatchingCursor : DataViewRowCursor
 {
-    private readonly AutoencoderBinding _binding;
+    private readonly OutputBinding _binding;
     private readonly DataViewRowCursor _input;
     private readonly bool[] _active;
     private readonly Delegate?[] _getters;
-    private readonly BatchOutputs? _outputs;
-    private readonly ColumnCache[] _caches;
+    private readonly RowBatch? _batch;
+    private readonly ColumnCache[] _caches = [];
     private readonly ValueGetter<DataViewRowId> _inputId;
-    private readonly DataViewRowId[] _ids;
-    private readonly long[] _batches;
+    private readonly DataViewRowId[] _ids = [];
+    private readonly long[] _batches = [];
     private int _count;
     private int _slot = -1;
     private long _position = -1;
     private bool _done;
 
-    public BatchingCursor(AutoencoderBinding binding, DataViewRowCursor input, Func<int, bool> active, RoleSet roles, int batchSize)
+    public BatchingCursor(OutputBinding binding, DataViewRowCursor input, bool[] active, int batchSize)
     {
         _binding = binding;
         _input = input;
-        _active = binding.ActiveFlags(active);
-
-        _getters = new Delegate?[_active.Length];
+        _active = active;
+        _getters = new Delegate?[active.Length];
         _inputId = input.GetIdGetter();
-        if (roles.IsEmpty)
+        if (!binding.AnyAdded(active))
         {
-            _caches = [];
-            _ids = [];
-            _batches = [];
             return;
         }
 
-        _outputs = new BatchOutputs(binding, input, roles, batchSize);
+        _batch = binding.CreateBatch(input, active, batchSize);
         _ids = new DataViewRowId[batchSize];
         _batches = new long[batchSize];
         var caches = new List<ColumnCache>();
         Func<int> slot = CurrentSlot;
         int inputCount = binding.InputSchema.Count;
-        for (int i = 0; i < _active.Length; i++)
+        for (int i = 0; i < active.Length; i++)
         {
-            if (!_active[i])
+            if (!active[i])
             {
                 continue;
             }
@@ -61,7 +57,7 @@ internal sealed class BatchingCursor : DataViewRowCursor
             }
             else
             {
-                _getters[i] = _outputs.CreateGetter(binding.Roles[i - inputCount], slot);
+                _getters[i] = _batch.CreateGetter(i - inputCount, slot);
             }
         }
 
@@ -72,17 +68,10 @@ internal sealed class BatchingCursor : DataViewRowCursor
 
     public override long Position => _position;
 
-    public override long Batch => _outputs == null ? _input.Batch : _slot < 0 ? 0 : _batches[_slot];
+    public override long Batch => _batch == null ? _input.Batch : _slot < 0 ? 0 : _batches[_slot];
 
-    public override ValueGetter<DataViewRowId> GetIdGetter()
-    {
-        if (_outputs == null)
-        {
-            return _inputId;
-        }
-
-        return (ref DataViewRowId value) => value = _ids[CurrentSlot()];
-    }
+    public override ValueGetter<DataViewRowId> GetIdGetter() =>
+        _batch == null ? _inputId : (ref DataViewRowId value) => value = _ids[CurrentSlot()];
 
     public override bool IsColumnActive(DataViewSchema.Column column) => column.Index >= 0 && column.Index < _active.Length && _active[column.Index];
 
@@ -93,13 +82,12 @@ internal sealed class BatchingCursor : DataViewRowCursor
             throw new InvalidOperationException($"Column \"{column.Name}\" is not active in this cursor; ask for it in the columns passed to GetRowCursor.");
         }
 
-        if (_outputs == null)
+        if (_batch == null)
         {
             return _input.GetGetter<TValue>(_input.Schema[column.Index]);
         }
 
-        Delegate getter = _getters[column.Index]!;
-        return getter as ValueGetter<TValue>
+        return _getters[column.Index] as ValueGetter<TValue>
             ?? throw new InvalidOperationException($"Column \"{column.Name}\" is {column.Type}, read as {column.Type.RawType.Name}; a getter of {typeof(TValue).Name} was requested.");
     }
 
@@ -110,7 +98,7 @@ internal sealed class BatchingCursor : DataViewRowCursor
             return false;
         }
 
-        if (_outputs == null)
+        if (_batch == null)
         {
             if (_input.MoveNext())
             {
@@ -129,10 +117,26 @@ internal sealed class BatchingCursor : DataViewRowCursor
             return true;
         }
 
-        _count = 0;
-        while (_count < _outputs.Capacity && _input.MoveNext())
+        return ReadBatch(_batch);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
         {
-            _outputs.ReadFeatures(_count);
+            _input.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <summary>Reads up to a batch of rows and computes them; false when the input is at its end.</summary>
+    private bool ReadBatch(RowBatch batch)
+    {
+        _count = 0;
+        while (_count < batch.Capacity && _input.MoveNext())
+        {
+            batch.Read(_count);
             foreach (ColumnCache cache in _caches)
             {
                 cache.Fill(_count);
@@ -150,20 +154,10 @@ internal sealed class BatchingCursor : DataViewRowCursor
             return false;
         }
 
-        _outputs.Compute(_count);
+        batch.Compute(_count);
         _slot = 0;
         _position++;
         return true;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _input.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 
     private int CurrentSlot()

@@ -50,13 +50,13 @@ public sealed partial class AutoencoderEstimator
         public int[]? DecoderHiddenSizes;
 
         /// <summary>Activation of every hidden layer. Default <see cref="Activation.Relu"/>.</summary>
-        public Activation HiddenActivation = Activation.Relu;
+        public Activation HiddenActivation = Defaults.HiddenActivation;
 
         /// <summary>Activation of the code layer. Default <see cref="Activation.Identity"/>.</summary>
-        public Activation CodeActivation = Activation.Identity;
+        public Activation CodeActivation = Defaults.CodeActivation;
 
         /// <summary>Activation of the reconstruction: <see cref="Activation.Identity"/> (default) for any real data, <see cref="Activation.Sigmoid"/> for data in [0, 1].</summary>
-        public Activation OutputActivation = Activation.Identity;
+        public Activation OutputActivation = Defaults.OutputActivation;
 
         /// <summary>The loss minimized. Default <see cref="LossFunction.MeanSquaredError"/>; <see cref="LossFunction.BinaryCrossEntropy"/> needs a sigmoid output.</summary>
         public LossFunction Loss = LossFunction.MeanSquaredError;
@@ -68,16 +68,41 @@ public sealed partial class AutoencoderEstimator
         public int? Epochs;
 
         /// <summary>Rows per gradient step. Default 128.</summary>
-        public int BatchSize = 128;
+        public int BatchSize = Defaults.BatchSize;
 
         /// <summary>The initial learning rate. Default 1e-3.</summary>
-        public float LearningRate = 1e-3f;
+        public float LearningRate = Defaults.LearningRate;
 
         /// <summary>The update rule. Default <see cref="Autoencoders.Optimizer.Adam"/>.</summary>
-        public Optimizer Optimizer = Optimizer.Adam;
+        public Optimizer Optimizer = Defaults.Optimizer;
 
-        /// <summary>How the learning rate changes over epochs. Default <see cref="LearningRateSchedule.Constant"/>.</summary>
-        public LearningRateSchedule LearningRateSchedule = LearningRateSchedule.Constant;
+        /// <summary>With <see cref="Autoencoders.Optimizer.Adam"/> or <see cref="Autoencoders.Optimizer.AdamW"/>: the decay rate of the first moment, in [0, 1). Default 0.9.</summary>
+        public float Beta1 = Defaults.Beta1;
+
+        /// <summary>With <see cref="Autoencoders.Optimizer.Adam"/> or <see cref="Autoencoders.Optimizer.AdamW"/>: the decay rate of the second moment, in [0, 1). Default 0.999.</summary>
+        public float Beta2 = Defaults.Beta2;
+
+        /// <summary>With <see cref="Autoencoders.Optimizer.Adam"/> or <see cref="Autoencoders.Optimizer.AdamW"/>: the floor of the update's denominator, positive. Default 1e-8.</summary>
+        public float Epsilon = Defaults.Epsilon;
+
+        /// <summary>With <see cref="Autoencoders.Optimizer.Sgd"/>: the momentum, in [0, 1). Default 0.9.</summary>
+        public float Momentum = Defaults.Momentum;
+
+        /// <summary>How the dense layers' initial weights are drawn. Default <see cref="WeightInitialization.Auto"/>.</summary>
+        public WeightInitialization Initialization = Defaults.Initialization;
+
+        /// <summary>
+        /// How the learning rate changes over epochs: <see cref="LearningRateSchedule.Constant"/> (default), <see cref="LearningRateSchedule.Step"/>
+        /// (see <see cref="StepDecayEpochs"/>) or <see cref="LearningRateSchedule.Cosine"/>. Named as the engine's <see cref="TrainingOptions.Schedule"/>,
+        /// so the engine's errors name it.
+        /// </summary>
+        public LearningRateSchedule Schedule = Defaults.Schedule;
+
+        /// <summary>With <see cref="LearningRateSchedule.Step"/>: the epochs between decays. Default 10.</summary>
+        public int StepDecayEpochs = Defaults.StepDecayEpochs;
+
+        /// <summary>With <see cref="LearningRateSchedule.Step"/>: the factor, in (0, 1], applied to the learning rate at each decay. Default 0.1.</summary>
+        public float StepDecayFactor = Defaults.StepDecayFactor;
 
         /// <summary>Weight decay (L2 for Adam and SGD, decoupled for AdamW). Default 0.</summary>
         public float WeightDecay;
@@ -99,7 +124,7 @@ public sealed partial class AutoencoderEstimator
         /// quantile of the training rows' scores, so about this fraction of them is flagged. Default 0.05. Ignored when
         /// <see cref="Threshold"/> or <see cref="FalsePositiveRate"/> is set.
         /// </summary>
-        public float Contamination = 0.05f;
+        public float Contamination = Defaults.Contamination;
 
         /// <summary>
         /// When set, in [0, 1): the threshold is the (1 - rate) quantile of the scores of the validation data passed to
@@ -121,10 +146,10 @@ public sealed partial class AutoencoderEstimator
         public bool ScaleFeatureErrors;
 
         /// <summary>Corruption of the input during training only (a denoising autoencoder); the loss targets the clean input. Default <see cref="NoiseKind.None"/>.</summary>
-        public NoiseKind Noise = NoiseKind.None;
+        public NoiseKind Noise;
 
         /// <summary>Strength of <see cref="Noise"/>: the standard deviation for Gaussian noise, the fraction of features corrupted for masking and salt-and-pepper. Default 0.1.</summary>
-        public float NoiseLevel = 0.1f;
+        public float NoiseLevel = Defaults.NoiseLevel;
 
         /// <summary>Weight of an L1 activity penalty on the code (a sparse autoencoder). Default 0 (off).</summary>
         public float CodeL1Penalty;
@@ -133,7 +158,7 @@ public sealed partial class AutoencoderEstimator
         public float SparsityPenalty;
 
         /// <summary>The mean activation <see cref="SparsityPenalty"/> pushes each sigmoid code unit toward. Default 0.05.</summary>
-        public float SparsityTarget = 0.05f;
+        public float SparsityTarget = Defaults.SparsityTarget;
 
         /// <summary>Weight of the contractive penalty, the squared Frobenius norm of the encoder's Jacobian (exact for a one-layer encoder, layer by layer otherwise). Default 0 (off).</summary>
         public float ContractivePenalty;
@@ -141,32 +166,29 @@ public sealed partial class AutoencoderEstimator
         /// <summary>Probability of dropping each hidden unit during training. Default 0 (off).</summary>
         public float DropoutRate;
 
-        /// <summary>When positive, a winner-take-all code that keeps each row's k largest code values, in training and at inference. Default 0 (off).</summary>
+        /// <summary>
+        /// When positive, a winner-take-all code that keeps each row's k largest code values, in training and at inference; at most the
+        /// <see cref="CodeSize"/>. Not for variational or convolutional autoencoders. Default 0 (off).
+        /// </summary>
         public int WinnerTakeAllK;
 
         /// <summary>Lifetime sparsity of a winner-take-all code: the fraction of the batch each code unit keeps its activations for during training. Default 0 (off).</summary>
         public float LifetimeSparsity;
 
-        /// <summary>
-        /// When true, a variational autoencoder: the code is the latent mean, and <c>Score</c> is the negative evidence lower bound
-        /// instead of the squared reconstruction error. Needs an identity <see cref="CodeActivation"/>. Default false.
-        /// </summary>
-        public bool Variational;
-
-        /// <summary>With <see cref="Variational"/>: the weight of the KL term (1 is the ELBO, other values a beta-VAE). Default 1.</summary>
-        public float KlWeight = 1f;
+        /// <summary>With <see cref="VaeEstimator.Options"/>: the weight of the KL term (1 is the ELBO, other values a beta-VAE). Default 1.</summary>
+        public float KlWeight = Defaults.KlWeight;
 
         /// <summary>
         /// When true, <c>Fit</c> streams the feature column through a cursor, <see cref="StreamingBlockRows"/> rows at a time, every
         /// epoch, instead of reading it into memory once: memory stays bounded for any row count, at the cost of reading the data
         /// once per epoch. Rows are shuffled within each block. A <see cref="Contamination"/> threshold then comes from a uniform
         /// sample of at most 1,000,000 training scores. <see cref="ValidationFraction"/> must be 0 (pass validation data instead).
-        /// Views whose known size exceeds <see cref="AutoencoderEstimator.MaxCachedBytes"/> (2 GiB) are streamed anyway. Default false.
+        /// Views whose known size exceeds 2 GiB (rows x features x 4 bytes) are streamed anyway. Default false.
         /// </summary>
         public bool StreamTrainingData;
 
         /// <summary>With <see cref="StreamTrainingData"/>: rows read, held and shuffled together. Default 65,536.</summary>
-        public int StreamingBlockRows = 65_536;
+        public int StreamingBlockRows = Defaults.StreamingBlockRows;
 
         /// <summary>
         /// When true, training rows holding NaN or an infinity are skipped (and counted in the log); when false (default),
@@ -198,11 +220,18 @@ public sealed partial class AutoencoderEstimator
         /// <summary>The engine's training options.</summary>
         internal TrainingOptions ToTrainingOptions(int seed, long? rows = null) => new()
         {
-            Epochs = Epochs ?? DataDefaults.Epochs(rows, BatchSize),
+            Epochs = Epochs ?? Defaults.Epochs(rows, BatchSize),
             BatchSize = BatchSize,
             LearningRate = LearningRate,
             Optimizer = Optimizer,
-            Schedule = LearningRateSchedule,
+            Beta1 = Beta1,
+            Beta2 = Beta2,
+            Epsilon = Epsilon,
+            Momentum = Momentum,
+            Initialization = Initialization,
+            Schedule = Schedule,
+            StepDecayEpochs = StepDecayEpochs,
+            StepDecayFactor = StepDecayFactor,
             WeightDecay = WeightDecay,
             GradientClipNorm = GradientClipNorm,
             Loss = Loss,
@@ -221,19 +250,31 @@ public sealed partial class AutoencoderEstimator
             KlWeight = KlWeight,
         };
 
+        /// <summary>Whether these options define a variational autoencoder; <see cref="VaeEstimator.Options"/> do.</summary>
+        internal virtual bool IsVariational => false;
+
         /// <summary>The code size for <paramref name="inputSize"/> features: <see cref="CodeSize"/>, or the width's default.</summary>
-        internal int CodeSizeFor(int inputSize) => CodeSize ?? DataDefaults.CodeSize(inputSize);
+        internal int CodeSizeFor(int inputSize) => CodeSize ?? Defaults.CodeSize(inputSize);
 
         /// <summary>The engine's architecture for <paramref name="inputSize"/> features.</summary>
+        /// <exception cref="ArgumentException">The network's options do not fit together or, for a convolutional autoencoder, the image shape is not <paramref name="inputSize"/> values.</exception>
         internal virtual AutoencoderArchitecture ToArchitecture(int inputSize) =>
-            new(inputSize, EncoderHiddenSizes ?? DataDefaults.HiddenSizes(inputSize, CodeSizeFor(inputSize)), CodeSizeFor(inputSize), DecoderHiddenSizes, HiddenActivation, CodeActivation, OutputActivation)
+            new(inputSize, EncoderHiddenSizes ?? Defaults.HiddenSizes(inputSize, CodeSizeFor(inputSize)), CodeSizeFor(inputSize), DecoderHiddenSizes, HiddenActivation, CodeActivation, OutputActivation)
             {
-                IsVariational = Variational,
+                IsVariational = IsVariational,
                 WinnerTakeAllK = WinnerTakeAllK,
             };
 
-        /// <summary>Builds the architecture once, so that a bad size or activation fails here, naming its option.</summary>
-        internal virtual void CheckArchitecture() => _ = ToArchitecture(1);
+        /// <summary>
+        /// The architecture these options build before the data is seen (the width then taken as 1, or the image's shape), so that the network's
+        /// own rules and those tying training options to it fail at construction.
+        /// </summary>
+        internal virtual AutoencoderArchitecture ProbeArchitecture() => ToArchitecture(1);
+
+        /// <summary>Throws, naming the option, when an option the family member does not use is set, or its defining option is missing.</summary>
+        internal virtual void CheckMember()
+        {
+        }
 
         /// <summary>A copy, so later changes to this object do not reach an estimator built from it.</summary>
         internal virtual Options Clone()
@@ -244,53 +285,24 @@ public sealed partial class AutoencoderEstimator
             return copy;
         }
 
-        /// <summary>Throws, naming the option, when one is out of range.</summary>
+        /// <summary>
+        /// Throws when an option is out of range or does not suit the network: the engine's <see cref="AutoencoderArchitecture"/> and
+        /// <see cref="TrainingOptions.Validate(AutoencoderArchitecture)"/> own the rules on the network and training options (their errors name
+        /// the option, under the name both share); this method adds those on columns, the threshold and the family member.
+        /// </summary>
         internal void Validate()
         {
             Columns.Validate();
-            ToTrainingOptions(0).Validate();
             if (Backend == null)
             {
                 throw new ArgumentNullException(nameof(Backend), $"{nameof(Backend)} is null; use {nameof(TrainingBackend)}.{nameof(TrainingBackend.Engine)} (the default) or another backend such as TorchSharpBackend.");
             }
-            if (Variational && CodeActivation != Activation.Identity)
-            {
-                throw new ArgumentException($"{nameof(Variational)} needs {nameof(CodeActivation)} = {nameof(Activation.Identity)} (the code is a mean and a log-variance); it is {CodeActivation}.", nameof(CodeActivation));
-            }
 
-            if (Variational && ScaleFeatureErrors)
+            CheckMember();
+            ToTrainingOptions(0).Validate(ProbeArchitecture());
+            if (IsVariational && ScaleFeatureErrors)
             {
-                throw new ArgumentException($"{nameof(ScaleFeatureErrors)} does not apply to a {nameof(Variational)} autoencoder, which scores by its negative ELBO; set one of them off.", nameof(ScaleFeatureErrors));
-            }
-
-            if (Variational && WinnerTakeAllK > 0)
-            {
-                throw new ArgumentException($"{nameof(Variational)} cannot be combined with {nameof(WinnerTakeAllK)} = {WinnerTakeAllK}; set one of them off.", nameof(WinnerTakeAllK));
-            }
-
-            try
-            {
-                CheckArchitecture();
-            }
-            catch (ArgumentOutOfRangeException e)
-            {
-                string name = e.ParamName switch
-                {
-                    "encoderHiddenSizes" => nameof(EncoderHiddenSizes),
-                    "decoderHiddenSizes" => nameof(DecoderHiddenSizes),
-                    "codeSize" => nameof(CodeSize),
-                    "hiddenActivation" => nameof(HiddenActivation),
-                    "codeActivation" => nameof(CodeActivation),
-                    "outputActivation" => nameof(OutputActivation),
-                    "WinnerTakeAllK" => nameof(WinnerTakeAllK),
-                    _ => e.ParamName ?? "options",
-                };
-                throw new ArgumentOutOfRangeException(name, e.ActualValue, $"{name}: {e.Message.Split(" (Parameter")[0]}");
-            }
-
-            if (Loss == LossFunction.BinaryCrossEntropy && OutputActivation != Activation.Sigmoid)
-            {
-                throw new ArgumentException($"{nameof(Loss)} is {nameof(LossFunction.BinaryCrossEntropy)}, which needs {nameof(OutputActivation)} = {nameof(Activation.Sigmoid)}; it is {OutputActivation}.", nameof(Loss));
+                throw new ArgumentException($"{nameof(ScaleFeatureErrors)} does not apply to a variational autoencoder, which scores by its negative ELBO; set it to false.", nameof(ScaleFeatureErrors));
             }
 
             if (!(Contamination > 0f && Contamination <= 0.5f))
@@ -299,22 +311,14 @@ public sealed partial class AutoencoderEstimator
                     $"{nameof(Contamination)} is {Contamination}; it must be in (0, 0.5]: the expected fraction of anomalies, which are by definition a minority. To flag nothing set {nameof(Threshold)} = float.PositiveInfinity; to learn the threshold from normal rows use {nameof(FalsePositiveRate)}.");
             }
 
-            if (FalsePositiveRate is float rate)
+            if (FalsePositiveRate is float rate && !(rate >= 0f && rate < 1f))
             {
-                Fraction(rate, nameof(FalsePositiveRate));
+                throw new ArgumentOutOfRangeException(nameof(FalsePositiveRate), rate, $"{nameof(FalsePositiveRate)} is {rate}; it must be in [0, 1).");
             }
 
             if (Threshold is float threshold && float.IsNaN(threshold))
             {
                 throw new ArgumentOutOfRangeException(nameof(Threshold), threshold, $"{nameof(Threshold)} is NaN; give a number, or leave it null to learn it.");
-            }
-        }
-
-        private static void Fraction(float value, string name)
-        {
-            if (!(value >= 0f && value < 1f))
-            {
-                throw new ArgumentOutOfRangeException(name, value, $"{name} is {value}; it must be in [0, 1).");
             }
         }
     }

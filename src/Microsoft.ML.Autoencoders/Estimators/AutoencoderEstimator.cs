@@ -20,7 +20,7 @@ namespace Microsoft.ML.Autoencoders;
 public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransformer>
 {
     /// <summary>Training data larger than this (rows x features x 4 bytes, when the view knows its row count) is streamed, as if <see cref="Options.StreamTrainingData"/> were set.</summary>
-    public const long MaxCachedBytes = 2L << 30;
+    internal const long MaxCachedBytes = 2L << 30;
 
     private readonly MLContext _mlContext;
     private readonly Options _options;
@@ -79,6 +79,27 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
     public AutoencoderTransformer Fit(IDataView input, IDataView? validationData, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
+        (DataViewSchema.Column column, int size, DataViewSchema.Column? validationColumn) = CheckColumns(input, validationData);
+        IHost host = ((IHostEnvironment)_mlContext).Register(nameof(AutoencoderEstimator));
+        using IChannel channel = host.Start("Training");
+        TrainingData data = Read(input, column, size, validationData, validationColumn, channel, cancellationToken);
+        int seed = _options.Seed ?? host.Rand.Next();
+        TrainingResult result = Train(data, seed, host, channel, cancellationToken);
+        AutoencoderModel model = result.Model;
+        if (_options.ScaleFeatureErrors)
+        {
+            model = data.Rows != null ? model.WithErrorScales(data.Rows) : model.WithErrorScales(data.Stream!, _options.StreamingBlockRows, cancellationToken);
+            channel.Info(MessageSensitivity.None, $"Feature errors scaled by their training means, from {model.ErrorScales!.Min():G3} to {model.ErrorScales!.Max():G3}.");
+        }
+
+        float threshold = LearnThreshold(model, data, seed, cancellationToken);
+        channel.Info(MessageSensitivity.None, $"Anomaly threshold: {threshold:G6}.");
+        return new AutoencoderTransformer(model, threshold, _options.Columns, result.History);
+    }
+
+    /// <summary>The feature column of the training data and its size, and that of the validation data; throws when they or the code size do not fit.</summary>
+    private (DataViewSchema.Column Column, int Size, DataViewSchema.Column? ValidationColumn) CheckColumns(IDataView input, IDataView? validationData)
+    {
         (DataViewSchema.Column column, int size) = FeatureColumnCheck.Check(input.Schema, _options.FeatureColumnName, nameof(input));
         if (_options.CodeSizeFor(size) > size)
         {
@@ -96,13 +117,17 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
             throw new ArgumentException($"{nameof(Options.FalsePositiveRate)} is set, which learns the threshold from normal validation data, but no validation data was given: call Fit(trainingData, validationData), or use {nameof(Options.Contamination)}.", nameof(validationData));
         }
 
-        IHost host = ((IHostEnvironment)_mlContext).Register(nameof(AutoencoderEstimator));
-        using IChannel channel = host.Start("Training");
-        FeatureMatrix? training = null;
+        return (column, size, validationColumn);
+    }
+
+    /// <summary>Reads the training rows (or prepares to stream them) and the validation rows.</summary>
+    private TrainingData Read(
+        IDataView input, DataViewSchema.Column column, int size, IDataView? validationData, DataViewSchema.Column? validationColumn, IChannel channel, CancellationToken cancellationToken)
+    {
+        FeatureMatrix? rows = null;
         CursorBlockSource? stream = null;
         // Data that fits in memory is read once; data that would not (or when asked) is streamed each epoch.
-        bool streamed = _options.StreamTrainingData || input.GetRowCount() * size * (long)sizeof(float) > MaxCachedBytes;
-        if (streamed)
+        if (_options.StreamTrainingData || input.GetRowCount() * size * (long)sizeof(float) > MaxCachedBytes)
         {
             if (_options.ValidationFraction > 0f)
             {
@@ -113,41 +138,40 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
         }
         else
         {
-            training = FeatureMatrixReader.Read(input, column, size, _options.SkipNonFiniteRows, "training data", nameof(input), out long skipped, cancellationToken);
-            if (skipped > 0)
-            {
-                channel.Warning(MessageSensitivity.None, $"Skipped {skipped} training rows holding NaN or an infinity in column \"{column.Name}\"; trained on the other {training.RowCount}.");
-            }
+            rows = FeatureMatrixReader.Read(input, column, size, _options.SkipNonFiniteRows, "training data", nameof(input), out long skipped, cancellationToken);
+            WarnSkipped(channel, skipped, "training", column, rows.RowCount);
         }
 
         FeatureMatrix? validation = null;
         if (validationData != null)
         {
-            validation = FeatureMatrixReader.Read(validationData, validationColumn!.Value, size, _options.SkipNonFiniteRows, "validation data", nameof(validationData), out long skippedValidation, cancellationToken);
-            if (skippedValidation > 0)
-            {
-                channel.Warning(MessageSensitivity.None, $"Skipped {skippedValidation} validation rows holding NaN or an infinity in column \"{column.Name}\".");
-            }
+            validation = FeatureMatrixReader.Read(validationData, validationColumn!.Value, size, _options.SkipNonFiniteRows, "validation data", nameof(validationData), out long skipped, cancellationToken);
+            WarnSkipped(channel, skipped, "validation", column, null);
         }
 
-        AutoencoderArchitecture architecture = _options.ToArchitecture(size);
-        int seed = _options.Seed ?? host.Rand.Next();
-        TrainingOptions trainingOptions = _options.ToTrainingOptions(seed, training?.RowCount);
-        string rows = training != null ? $"{training.RowCount} rows" : $"rows streamed {_options.StreamingBlockRows} at a time";
+        return new TrainingData(column, size, rows, stream, validation);
+    }
+
+    /// <summary>Trains the network on <paramref name="data"/> through the backend, logging the run.</summary>
+    private TrainingResult Train(TrainingData data, int seed, IHost host, IChannel channel, CancellationToken cancellationToken)
+    {
+        AutoencoderArchitecture architecture = _options.ToArchitecture(data.Size);
+        TrainingOptions trainingOptions = _options.ToTrainingOptions(seed, data.Rows?.RowCount);
+        string rows = data.Rows != null ? $"{data.Rows.RowCount} rows" : $"rows streamed {_options.StreamingBlockRows} at a time";
         TrainingBackend backend = _options.Backend.ForContextDevice(_mlContext.GpuDeviceId, _mlContext.FallbackToCpu);
-        channel.Info(MessageSensitivity.None, $"Training autoencoder {architecture} on {rows}{(validation != null ? $", validating on {validation.RowCount}" : "")}, seed {seed}, backend {backend}.");
+        channel.Info(MessageSensitivity.None, $"Training autoencoder {architecture} on {rows}{(data.Validation != null ? $", validating on {data.Validation.RowCount}" : "")}, seed {seed}, backend {backend}.");
 
         TrainingResult result;
         using (var reporter = new TrainingReporter(channel, host.StartProgressChannel("Autoencoder training")))
         {
-            result = training != null
-                ? backend.Train(architecture, trainingOptions, training, validation, reporter, cancellationToken)
-                : backend.Train(architecture, trainingOptions, stream!, validation, reporter, cancellationToken);
+            result = data.Rows != null
+                ? backend.Train(architecture, trainingOptions, data.Rows, data.Validation, reporter, cancellationToken)
+                : backend.Train(architecture, trainingOptions, data.Stream!, data.Validation, reporter, cancellationToken);
         }
 
-        if (stream is { SkippedRows: > 0 })
+        if (data.Stream != null)
         {
-            channel.Warning(MessageSensitivity.None, $"Skipped {stream.SkippedRows} training rows holding NaN or an infinity in column \"{column.Name}\"; trained on the other {stream.RowCount}.");
+            WarnSkipped(channel, data.Stream.SkippedRows, "training", data.Column, data.Stream.RowCount);
         }
 
         if (result.StopReason == TrainingStopReason.Diverged)
@@ -159,19 +183,10 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
             channel.Info(MessageSensitivity.None, result.Message);
         }
 
-        AutoencoderModel model = result.Model;
-        if (_options.ScaleFeatureErrors)
-        {
-            model = training != null ? model.WithErrorScales(training) : model.WithErrorScales(stream!, _options.StreamingBlockRows, cancellationToken);
-            channel.Info(MessageSensitivity.None, $"Feature errors scaled by their training means, from {model.ErrorScales!.Min():G3} to {model.ErrorScales!.Max():G3}.");
-        }
-
-        float threshold = LearnThreshold(model, training, stream, validation, seed, cancellationToken);
-        channel.Info(MessageSensitivity.None, $"Anomaly threshold: {threshold:G6}.");
-        return new AutoencoderTransformer(model, threshold, _options.Columns, result.History);
+        return result;
     }
 
-    private float LearnThreshold(AutoencoderModel model, FeatureMatrix? training, CursorBlockSource? stream, FeatureMatrix? validation, int seed, CancellationToken cancellationToken)
+    private float LearnThreshold(AutoencoderModel model, TrainingData data, int seed, CancellationToken cancellationToken)
     {
         if (_options.Threshold is float given)
         {
@@ -180,10 +195,28 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
 
         if (_options.FalsePositiveRate is float rate)
         {
-            return ScoreQuantile.Of(model.Score(validation!), 1.0 - rate, "validation data");
+            return ScoreQuantile.Of(model.Score(data.Validation!), 1.0 - rate, "validation data");
         }
 
-        float[] scores = training != null ? model.Score(training) : ScoreSample.Of(model, stream!, _options.StreamingBlockRows, seed, cancellationToken);
+        float[] scores = data.Rows != null ? model.Score(data.Rows) : ScoreSample.Of(model, data.Stream!, _options.StreamingBlockRows, seed, cancellationToken);
         return ScoreQuantile.Of(scores, 1.0 - _options.Contamination, "training data");
     }
+
+    /// <summary>Logs a warning when rows holding NaN or an infinity were skipped.</summary>
+    private static void WarnSkipped(IChannel channel, long skipped, string role, DataViewSchema.Column column, long? kept)
+    {
+        if (skipped > 0)
+        {
+            string rest = kept is long count ? $"; trained on the other {count}" : "";
+            channel.Warning(MessageSensitivity.None, $"Skipped {skipped} {role} rows holding NaN or an infinity in column \"{column.Name}\"{rest}.");
+        }
+    }
+
+    /// <summary>The rows to train on: held in memory (<paramref name="Rows"/>) or streamed (<paramref name="Stream"/>), and the validation rows.</summary>
+    /// <param name="Column">The feature column of the training data.</param>
+    /// <param name="Size">Its features per row.</param>
+    /// <param name="Rows">The training rows, when read into memory.</param>
+    /// <param name="Stream">The training rows, when streamed.</param>
+    /// <param name="Validation">The validation rows, if given.</param>
+    private sealed record TrainingData(DataViewSchema.Column Column, int Size, FeatureMatrix? Rows, CursorBlockSource? Stream, FeatureMatrix? Validation);
 }

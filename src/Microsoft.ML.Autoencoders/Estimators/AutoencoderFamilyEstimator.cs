@@ -20,7 +20,10 @@ public abstract class AutoencoderFamilyEstimator : IEstimator<AutoencoderTransfo
     /// <inheritdoc cref="AutoencoderEstimator.Fit(IDataView)"/>
     public AutoencoderTransformer Fit(IDataView input) => _estimator.Fit(input);
 
+    /// <inheritdoc cref="AutoencoderEstimator.Fit(IDataView, IDataView?)"/>
+    public AutoencoderTransformer Fit(IDataView input, IDataView? validationData) => _estimator.Fit(input, validationData);
+
     /// <inheritdoc cref="AutoencoderEstimator.Fit(IDataView, IDataView?, CancellationToken)"/>
-    public AutoencoderTransformer Fit(IDataView input, IDataView? validationData, CancellationToken cancellationToken = default) =>
+    public AutoencoderTransformer Fit(IDataView input, IDataView? validationData, CancellationToken cancellationToken) =>
         _estimator.Fit(input, validationData, cancellationToken);
 }

@@ -16,13 +16,13 @@ public sealed partial class AutoencoderImputingEstimator
         public string? OutputColumnName;
 
         /// <summary>Rounds of reconstruct-and-replace: filling starts from the training means, and each round replaces the missing values with the reconstruction's. Default 3.</summary>
-        public int Iterations = AutoencoderImputer.DefaultIterations;
+        public int Iterations = Defaults.Iterations;
 
         /// <summary>
         /// The fraction of observed values hidden (set to their column's mean) from the network's input in each training batch, whose loss still
         /// counts them: denoising by masking, which teaches the network to rebuild values it does not see. Default 0.25; 0 is off.
         /// </summary>
-        public float MaskingFraction = 0.25f;
+        public float MaskingFraction = Defaults.MaskingFraction;
 
         /// <summary>Sizes of the encoder's hidden layers, input side first. Default null: one layer of four times the code, between 64 and 256 units.</summary>
         public int[]? EncoderHiddenSizes;
@@ -37,25 +37,49 @@ public sealed partial class AutoencoderImputingEstimator
         public int[]? DecoderHiddenSizes;
 
         /// <summary>Activation of every hidden layer. Default <see cref="Activation.Relu"/>.</summary>
-        public Activation HiddenActivation = Activation.Relu;
+        public Activation HiddenActivation = Defaults.HiddenActivation;
 
         /// <summary>Passes over the training data. Default null: enough for at least 5,000 gradient steps, and at least 20 (at most 1,000).</summary>
         public int? Epochs;
 
         /// <summary>Rows per gradient step. Default 128.</summary>
-        public int BatchSize = 128;
+        public int BatchSize = Defaults.BatchSize;
 
         /// <summary>The initial learning rate. Default 1e-3.</summary>
-        public float LearningRate = 1e-3f;
+        public float LearningRate = Defaults.LearningRate;
 
         /// <summary>The update rule. Default <see cref="Autoencoders.Optimizer.Adam"/>.</summary>
-        public Optimizer Optimizer = Optimizer.Adam;
+        public Optimizer Optimizer = Defaults.Optimizer;
 
-        /// <summary>How the learning rate changes over epochs. Default <see cref="LearningRateSchedule.Constant"/>.</summary>
-        public LearningRateSchedule LearningRateSchedule = LearningRateSchedule.Constant;
+        /// <summary>With <see cref="Autoencoders.Optimizer.Adam"/> or <see cref="Autoencoders.Optimizer.AdamW"/>: the decay rate of the first moment, in [0, 1). Default 0.9.</summary>
+        public float Beta1 = Defaults.Beta1;
+
+        /// <summary>With <see cref="Autoencoders.Optimizer.Adam"/> or <see cref="Autoencoders.Optimizer.AdamW"/>: the decay rate of the second moment, in [0, 1). Default 0.999.</summary>
+        public float Beta2 = Defaults.Beta2;
+
+        /// <summary>With <see cref="Autoencoders.Optimizer.Adam"/> or <see cref="Autoencoders.Optimizer.AdamW"/>: the floor of the update's denominator, positive. Default 1e-8.</summary>
+        public float Epsilon = Defaults.Epsilon;
+
+        /// <summary>With <see cref="Autoencoders.Optimizer.Sgd"/>: the momentum, in [0, 1). Default 0.9.</summary>
+        public float Momentum = Defaults.Momentum;
+
+        /// <summary>How the initial weights are drawn. Default <see cref="WeightInitialization.Auto"/>.</summary>
+        public WeightInitialization Initialization = Defaults.Initialization;
+
+        /// <summary>How the learning rate changes over epochs (the engine's <see cref="TrainingOptions.Schedule"/>). Default <see cref="LearningRateSchedule.Constant"/>.</summary>
+        public LearningRateSchedule Schedule = Defaults.Schedule;
+
+        /// <summary>With <see cref="LearningRateSchedule.Step"/>: the epochs between decays. Default 10.</summary>
+        public int StepDecayEpochs = Defaults.StepDecayEpochs;
+
+        /// <summary>With <see cref="LearningRateSchedule.Step"/>: the factor, in (0, 1], applied to the learning rate at each decay. Default 0.1.</summary>
+        public float StepDecayFactor = Defaults.StepDecayFactor;
 
         /// <summary>Weight decay (L2 for Adam and SGD, decoupled for AdamW). Default 0.</summary>
         public float WeightDecay;
+
+        /// <summary>When positive, gradients whose global L2 norm exceeds it are scaled down to it. Default 0 (off).</summary>
+        public float GradientClipNorm;
 
         /// <summary>Probability of dropping each hidden unit during training. Default 0 (off).</summary>
         public float DropoutRate;
@@ -75,25 +99,33 @@ public sealed partial class AutoencoderImputingEstimator
         /// <summary>The engine's training options.</summary>
         internal TrainingOptions ToTrainingOptions(int seed, long rows) => new()
         {
-            Epochs = Epochs ?? DataDefaults.ImputerEpochs(rows, BatchSize),
+            Epochs = Epochs ?? Defaults.ImputerEpochs(rows, BatchSize),
             BatchSize = BatchSize,
             LearningRate = LearningRate,
             Optimizer = Optimizer,
-            Schedule = LearningRateSchedule,
+            Beta1 = Beta1,
+            Beta2 = Beta2,
+            Epsilon = Epsilon,
+            Momentum = Momentum,
+            Initialization = Initialization,
+            Schedule = Schedule,
+            StepDecayEpochs = StepDecayEpochs,
+            StepDecayFactor = StepDecayFactor,
             WeightDecay = WeightDecay,
+            GradientClipNorm = GradientClipNorm,
             ValidationFraction = ValidationFraction,
             EarlyStoppingPatience = EarlyStoppingPatience,
             Seed = seed,
             Noise = MaskingFraction > 0f ? NoiseKind.Masking : NoiseKind.None,
-            NoiseLevel = MaskingFraction > 0f ? MaskingFraction : 0.1f,
+            NoiseLevel = MaskingFraction > 0f ? MaskingFraction : Defaults.NoiseLevel,
             DropoutRate = DropoutRate,
         };
 
         /// <summary>The network for <paramref name="inputSize"/> features: identity code and output, on standardized columns.</summary>
         internal AutoencoderArchitecture ToArchitecture(int inputSize)
         {
-            int code = CodeSize ?? DataDefaults.ImputerCodeSize(inputSize);
-            return new(inputSize, EncoderHiddenSizes ?? DataDefaults.ImputerHiddenSizes(code), code, DecoderHiddenSizes, HiddenActivation);
+            int code = CodeSize ?? Defaults.ImputerCodeSize(inputSize);
+            return new(inputSize, EncoderHiddenSizes ?? Defaults.ImputerHiddenSizes(code), code, DecoderHiddenSizes, HiddenActivation);
         }
 
         /// <summary>A copy, so later changes to this object do not reach an estimator built from it.</summary>
@@ -105,7 +137,11 @@ public sealed partial class AutoencoderImputingEstimator
             return copy;
         }
 
-        /// <summary>Throws, naming the option, when one is out of range.</summary>
+        /// <summary>
+        /// Throws, naming the option, when one is out of range: the engine's <see cref="AutoencoderArchitecture"/> and
+        /// <see cref="TrainingOptions.Validate(AutoencoderArchitecture)"/> own the rules on the network and training options; this method adds
+        /// those of the imputer's own options.
+        /// </summary>
         internal void Validate()
         {
             if (string.IsNullOrEmpty(InputColumnName))
@@ -123,23 +159,7 @@ public sealed partial class AutoencoderImputingEstimator
                 throw new ArgumentOutOfRangeException(nameof(MaskingFraction), MaskingFraction, $"{nameof(MaskingFraction)} is {MaskingFraction}; it must be in [0, 1).");
             }
 
-            ToTrainingOptions(0, 1).Validate();
-            try
-            {
-                _ = ToArchitecture(1);
-            }
-            catch (ArgumentOutOfRangeException e)
-            {
-                string name = e.ParamName switch
-                {
-                    "encoderHiddenSizes" => nameof(EncoderHiddenSizes),
-                    "decoderHiddenSizes" => nameof(DecoderHiddenSizes),
-                    "codeSize" => nameof(CodeSize),
-                    "hiddenActivation" => nameof(HiddenActivation),
-                    _ => e.ParamName ?? "options",
-                };
-                throw new ArgumentOutOfRangeException(name, e.ActualValue, $"{name}: {e.Message.Split(" (Parameter")[0]}");
-            }
+            ToTrainingOptions(0, 1).Validate(ToArchitecture(1));
         }
     }
 }

@@ -93,9 +93,11 @@ public sealed partial class AutoencoderImputingEstimator : IEstimator<Autoencode
             using var reporter = new TrainingReporter(channel, host.StartProgressChannel("Autoencoder imputer training"));
             (imputer, result) = AutoencoderImputer.Train(architecture, trainingOptions, training, _options.Iterations, null, reporter, cancellationToken);
         }
-        catch (ArgumentException e) when (e is not ArgumentOutOfRangeException && e.ParamName == "training data")
+        catch (ArgumentException e) when (e is not ArgumentOutOfRangeException)
         {
-            throw new ArgumentException($"Column \"{column.Name}\": {e.Message.Split(" (Parameter")[0]}", nameof(input), e);
+            // The options and the width were checked above and the reader refused unusable values naming their row, so what the engine
+            // refuses here is the data itself (a slot never observed); its message lacks only the column's name.
+            throw new ArgumentException($"Column \"{column.Name}\" cannot train the imputer: {e.Message}", nameof(input), e);
         }
 
         if (result.StopReason == TrainingStopReason.Diverged)

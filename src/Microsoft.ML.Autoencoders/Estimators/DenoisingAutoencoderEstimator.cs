@@ -12,19 +12,8 @@ public sealed class DenoisingAutoencoderEstimator : AutoencoderFamilyEstimator
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="ArgumentException"><see cref="AutoencoderEstimator.Options.Noise"/> is <see cref="NoiseKind.None"/>, or options contradict each other.</exception>
     public DenoisingAutoencoderEstimator(MLContext mlContext, Options options)
-        : base(mlContext, Check(options))
+        : base(mlContext, options)
     {
-    }
-
-    private static Options Check(Options options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.Noise == NoiseKind.None)
-        {
-            throw new ArgumentException($"A denoising autoencoder needs a {nameof(Options.Noise)} other than {nameof(NoiseKind.None)}; use mlContext.Autoencoders.Autoencoder for a plain one.", nameof(options));
-        }
-
-        return options;
     }
 
     /// <summary>The options of a denoising autoencoder: those of <see cref="AutoencoderEstimator.Options"/>, with masking noise on a quarter of the features by default.</summary>
@@ -33,8 +22,16 @@ public sealed class DenoisingAutoencoderEstimator : AutoencoderFamilyEstimator
         /// <summary>Options with <see cref="AutoencoderEstimator.Options.Noise"/> = <see cref="NoiseKind.Masking"/> and <see cref="AutoencoderEstimator.Options.NoiseLevel"/> = 0.25.</summary>
         public Options()
         {
-            Noise = NoiseKind.Masking;
-            NoiseLevel = 0.25f;
+            Noise = Defaults.DenoisingNoise;
+            NoiseLevel = Defaults.DenoisingNoiseLevel;
+        }
+
+        internal override void CheckMember()
+        {
+            if (Noise == NoiseKind.None)
+            {
+                throw new ArgumentException($"A denoising autoencoder needs a {nameof(Noise)} other than {nameof(NoiseKind.None)}; use mlContext.Autoencoders.Autoencoder for a plain one.", nameof(Noise));
+            }
         }
     }
 }

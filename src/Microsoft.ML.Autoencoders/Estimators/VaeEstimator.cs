@@ -12,30 +12,24 @@ public sealed class VaeEstimator : AutoencoderFamilyEstimator
 {
     /// <summary>Prepares to train as <paramref name="options"/> say (copied).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="ArgumentException"><see cref="AutoencoderEstimator.Options.Variational"/> is false, or options contradict each other.</exception>
+    /// <exception cref="ArgumentException">
+    /// An option a variational autoencoder does not use is set (see <see cref="Options"/>), or options contradict each other.
+    /// </exception>
     public VaeEstimator(MLContext mlContext, Options options)
-        : base(mlContext, Check(options))
+        : base(mlContext, options)
     {
     }
 
-    private static Options Check(Options options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        if (!options.Variational)
-        {
-            throw new ArgumentException($"A {nameof(VaeEstimator)} needs {nameof(Options.Variational)} = true; use mlContext.Autoencoders.Autoencoder for a plain autoencoder.", nameof(options));
-        }
-
-        return options;
-    }
-
-    /// <summary>The options of a variational autoencoder: those of <see cref="AutoencoderEstimator.Options"/> with <see cref="AutoencoderEstimator.Options.Variational"/> on.</summary>
+    /// <summary>
+    /// The options of a variational autoencoder: those of <see cref="AutoencoderEstimator.Options"/>, for a network whose code is a latent mean
+    /// and log-variance (<see cref="AutoencoderArchitecture.IsVariational"/>). The code is regularized by the KL term alone, so the engine refuses
+    /// a <see cref="AutoencoderEstimator.Options.CodeActivation"/> other than <see cref="Activation.Identity"/>,
+    /// <see cref="AutoencoderEstimator.Options.WinnerTakeAllK"/>, the code penalties and dropout; the score is the negative ELBO, so
+    /// <see cref="AutoencoderEstimator.Options.ScaleFeatureErrors"/> is refused too. <see cref="AutoencoderEstimator.Options.Loss"/> is not used:
+    /// the reconstruction term follows the output activation (Bernoulli for a sigmoid, Gaussian otherwise).
+    /// </summary>
     public sealed class Options : AutoencoderEstimator.Options
     {
-        /// <summary>Options with <see cref="AutoencoderEstimator.Options.Variational"/> = true.</summary>
-        public Options()
-        {
-            Variational = true;
-        }
+        internal override bool IsVariational => true;
     }
 }

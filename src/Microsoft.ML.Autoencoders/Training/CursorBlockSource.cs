@@ -4,7 +4,7 @@ namespace Microsoft.ML.Autoencoders.Training;
 
 /// <summary>
 /// The training rows of an <see cref="IDataView"/> streamed to the engine a block at a time: each pass opens a cursor and
-/// refills one buffer, so memory stays bounded for any row count. Rows are checked as <see cref="FeatureMatrixReader"/> checks them.
+/// refills one buffer, so memory stays bounded for any row count. Rows are checked as <see cref="TrainingRowCursor"/> checks them.
 /// </summary>
 internal sealed class CursorBlockSource(
     IDataView data, DataViewSchema.Column column, int size, bool skipNonFinite, string dataName, string parameterName) : IRowBlockSource
@@ -22,24 +22,12 @@ internal sealed class CursorBlockSource(
     public IEnumerable<FeatureMatrix> ReadBlocks(int maxRows, CancellationToken cancellationToken)
     {
         float[] block = new float[checked(maxRows * size)];
-        var row = default(VBuffer<float>);
-        long index = -1, skipped = 0, handedOut = 0;
+        long handedOut = 0;
         int count = 0;
-        using DataViewRowCursor cursor = data.GetRowCursor([column]);
-        ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(column);
-        while (cursor.MoveNext())
+        using var cursor = new TrainingRowCursor(data, column, size, skipNonFinite, dataName, parameterName);
+        while (cursor.MoveNext(cancellationToken))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            index++;
-            getter(ref row);
-            Span<float> target = block.AsSpan(count * size, size);
-            row.CopyTo(target);
-            if (!FeatureMatrixReader.IsUsable(target, index, column, skipNonFinite, dataName, parameterName))
-            {
-                skipped++;
-                continue;
-            }
-
+            cursor.Current.CopyTo(block.AsSpan(count * size, size));
             if (++count == maxRows)
             {
                 handedOut += count;
@@ -54,7 +42,7 @@ internal sealed class CursorBlockSource(
             yield return new FeatureMatrix(block[..(count * size)], size);
         }
 
-        SkippedRows = skipped;
+        SkippedRows = cursor.Skipped;
         RowCount = handedOut;
     }
 }

@@ -5,7 +5,7 @@ namespace Microsoft.ML.Autoencoders.Training;
 /// <summary>Reads a known-size float vector column of an <see cref="IDataView"/> into the engine's row-major <see cref="FeatureMatrix"/>.</summary>
 internal static class FeatureMatrixReader
 {
-    /// <summary>Reads every row of <paramref name="column"/>.</summary>
+    /// <summary>Reads every usable row of <paramref name="column"/>, checked as <see cref="TrainingRowCursor"/> checks it.</summary>
     /// <param name="data">The data.</param>
     /// <param name="column">A known-size vector of float column of <paramref name="data"/>.</param>
     /// <param name="size">The vector size.</param>
@@ -21,36 +21,26 @@ internal static class FeatureMatrixReader
         long? count = data.GetRowCount();
         float[] values = new float[checked((int)Math.Min((count ?? 1024) * size, Array.MaxLength / size * (long)size))];
         int rows = 0;
-        skipped = 0;
-        long row = -1;
-        var buffer = default(VBuffer<float>);
-        using DataViewRowCursor cursor = data.GetRowCursor([column]);
-        ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(column);
-        while (cursor.MoveNext())
+        using (var cursor = new TrainingRowCursor(data, column, size, skipNonFinite, dataName, parameterName, nanIsMissing))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            row++;
-            getter(ref buffer);
-            if ((long)(rows + 1) * size > values.Length)
+            while (cursor.MoveNext(cancellationToken))
             {
-                long grown = Math.Min(Math.Max(2L * values.Length, (long)(rows + 1) * size), Array.MaxLength / size * (long)size);
-                if (grown < (long)(rows + 1) * size)
+                if ((long)(rows + 1) * size > values.Length)
                 {
-                    throw new ArgumentException($"The {dataName} has more rows than one array of {size}-feature rows can hold.", parameterName);
+                    long grown = Math.Min(Math.Max(2L * values.Length, (long)(rows + 1) * size), Array.MaxLength / size * (long)size);
+                    if (grown < (long)(rows + 1) * size)
+                    {
+                        throw new ArgumentException($"The {dataName} has more rows than one array of {size}-feature rows can hold.", parameterName);
+                    }
+
+                    Array.Resize(ref values, (int)grown);
                 }
 
-                Array.Resize(ref values, (int)grown);
+                cursor.Current.CopyTo(values.AsSpan(rows * size, size));
+                rows++;
             }
 
-            Span<float> target = values.AsSpan(rows * size, size);
-            buffer.CopyTo(target);
-            if (!IsUsable(target, row, column, skipNonFinite, dataName, parameterName, nanIsMissing))
-            {
-                skipped++;
-                continue;
-            }
-
-            rows++;
+            skipped = cursor.Skipped;
         }
 
         if (rows == 0)
@@ -66,64 +56,5 @@ internal static class FeatureMatrixReader
         }
 
         return new FeatureMatrix(values, size);
-    }
-
-    /// <summary>
-    /// Whether the row's features can be trained on: false for NaN or an infinity when <paramref name="skipNonFinite"/>;
-    /// otherwise such a value, or a magnitude above <see cref="FeatureMatrix.MaxMagnitude"/>, throws naming row, index and column.
-    /// </summary>
-    /// <exception cref="ArgumentException">The row holds a value training cannot use.</exception>
-    public static bool IsUsable(ReadOnlySpan<float> target, long row, DataViewSchema.Column column, bool skipNonFinite, string dataName, string parameterName, bool nanIsMissing = false)
-    {
-        int bad = IndexOfNonFinite(target, nanIsMissing);
-        if (bad >= 0)
-        {
-            if (!skipNonFinite)
-            {
-                throw new ArgumentException(
-                    nanIsMissing
-                        ? $"Row {row} of the {dataName} has {target[bad]} at index {bad} of column \"{column.Name}\"; the imputer reads NaN as a missing value, but an infinity is an error. Replace it (with NaN if it stands for a missing value) before training."
-                        : $"Row {row} of the {dataName} has {target[bad]} at index {bad} of column \"{column.Name}\"; training needs finite values. Remove or impute such rows (e.g. mlContext.Transforms.ReplaceMissingValues), or set {nameof(AutoencoderEstimator.Options.SkipNonFiniteRows)} = true to skip them.",
-                    parameterName);
-            }
-
-            return false;
-        }
-
-        bad = IndexOfHuge(target);
-        if (bad >= 0)
-        {
-            throw new ArgumentException(
-                $"Row {row} of the {dataName} has {target[bad]} at index {bad} of column \"{column.Name}\"; training needs magnitudes up to {FeatureMatrix.MaxMagnitude:G3}, because squared errors of larger values overflow single precision. Standardize the features first (e.g. mlContext.Transforms.NormalizeMeanVariance).",
-                parameterName);
-        }
-
-        return true;
-    }
-
-    private static int IndexOfHuge(ReadOnlySpan<float> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (MathF.Abs(values[i]) > FeatureMatrix.MaxMagnitude)
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
-    private static int IndexOfNonFinite(ReadOnlySpan<float> values, bool nanIsMissing)
-    {
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (!float.IsFinite(values[i]) && !(nanIsMissing && float.IsNaN(values[i])))
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 }

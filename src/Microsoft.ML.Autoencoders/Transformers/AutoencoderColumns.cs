@@ -32,7 +32,7 @@ public sealed record AutoencoderColumns
 
     /// <summary>Throws when the feature column is unnamed, no output column is named, or two produced columns share a name.</summary>
     /// <exception cref="ArgumentException">A column name is missing or repeated, or every output column is switched off.</exception>
-    public void Validate()
+    internal void Validate()
     {
         if (string.IsNullOrWhiteSpace(FeatureColumnName))
         {

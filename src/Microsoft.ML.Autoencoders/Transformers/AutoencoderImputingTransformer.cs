@@ -60,12 +60,12 @@ public sealed class AutoencoderImputingTransformer : ITransformer
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new ImputingDataView(new ImputingBinding(this, input.Schema), input);
+        return new BatchingDataView(new ImputingBinding(this, input.Schema), input);
     }
 
     /// <summary>A row-to-row mapper for input of schema <paramref name="inputSchema"/>, as <c>PredictionEngine</c> uses.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The input column is missing, or not a float vector of the imputer's size.</exception>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new ImputingRowMapper(new ImputingBinding(this, inputSchema));
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new BatchingRowMapper(new ImputingBinding(this, inputSchema));
 
     /// <summary>Always throws: see the remarks of <see cref="AutoencoderImputingTransformer"/>.</summary>
     /// <exception cref="NotSupportedException">Always, with the call to use instead.</exception>

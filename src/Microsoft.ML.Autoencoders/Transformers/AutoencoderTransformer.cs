@@ -81,12 +81,12 @@ public sealed partial class AutoencoderTransformer : ITransformer
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new AutoencoderDataView(new AutoencoderBinding(this, input.Schema), input);
+        return new BatchingDataView(new AutoencoderBinding(this, input.Schema), input);
     }
 
     /// <summary>A row-to-row mapper for input of schema <paramref name="inputSchema"/>, as <c>PredictionEngine</c> uses.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The feature column is missing, or not a float vector of the model's input size.</exception>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new AutoencoderRowMapper(new AutoencoderBinding(this, inputSchema));
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) => new BatchingRowMapper(new AutoencoderBinding(this, inputSchema));
 
     /// <summary>Always throws: see the remarks of <see cref="AutoencoderTransformer"/>.</summary>
     /// <exception cref="NotSupportedException">Always, with the call to use instead.</exception>

@@ -91,6 +91,25 @@ public sealed class ConvolutionalTests
         return new FeatureMatrix(values, columns);
     }
 
+    [TestMethod]
+    public void Initialize_GlorotAndHe_DrawConvolutionKernelsWithTheirOwnLimits()
+    {
+        // A 1-channel 3x3 convolution to 4 channels: fan-in 9, fan-out 4.
+        var architecture = AutoencoderArchitecture.Convolutional(new ConvolutionalLayout(1, 6, 6, [new ConvolutionStage(4)], 0, [new DecoderStage(1)]));
+        AutoencoderNetwork network = architecture.Network;
+        float MaxKernelMagnitude(WeightInitialization initialization)
+        {
+            var parameters = new float[network.ParameterCount];
+            network.Initialize(parameters, initialization, new SeededRandom(3));
+            return parameters.AsSpan(0, 9 * 4).ToArray().Max(MathF.Abs);
+        }
+
+        float glorot = MaxKernelMagnitude(WeightInitialization.Glorot), he = MaxKernelMagnitude(WeightInitialization.He);
+        Assert.IsLessThanOrEqualTo(MathF.Sqrt(6f / (9 + 4)), glorot);
+        Assert.IsGreaterThan(MathF.Sqrt(6f / (9 + 4)), he, "He's limit sqrt(6 / 9) is wider, and 36 draws reach past Glorot's");
+        Assert.IsLessThanOrEqualTo(MathF.Sqrt(6f / 9), he);
+    }
+
     private static void Check(AutoencoderArchitecture architecture)
     {
         const int rows = 3;

@@ -3,24 +3,19 @@ using Microsoft.ML.Data;
 namespace Microsoft.ML.Autoencoders.DataViews;
 
 /// <summary>
-/// The row-at-a-time mapping behind <c>PredictionEngine</c> and composite row mappers: each output row computes its
-/// values, once per input position, when a getter first asks for them.
+/// The row-at-a-time mapping behind <c>PredictionEngine</c> and composite row mappers: each output row computes its added values, once per
+/// input position, when a getter first asks for them; input columns pass through.
 /// </summary>
-internal sealed class AutoencoderRowMapper : IRowToRowMapper
+internal sealed class BatchingRowMapper(OutputBinding binding) : IRowToRowMapper
 {
-    private readonly AutoencoderBinding _binding;
+    public DataViewSchema InputSchema => binding.InputSchema;
 
-    public AutoencoderRowMapper(AutoencoderBinding binding) => _binding = binding;
-
-    public DataViewSchema InputSchema => _binding.InputSchema;
-
-    public DataViewSchema OutputSchema => _binding.OutputSchema;
+    public DataViewSchema OutputSchema => binding.OutputSchema;
 
     public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns)
     {
         ArgumentNullException.ThrowIfNull(dependingColumns);
-        Func<int, bool> active = _binding.Predicate(dependingColumns);
-        return _binding.InputColumnsFor(active, _binding.ActiveRoles(active)).ToArray();
+        return binding.InputColumnsFor(binding.Active(dependingColumns)).ToArray();
     }
 
     public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
@@ -32,38 +27,36 @@ internal sealed class AutoencoderRowMapper : IRowToRowMapper
             throw new ArgumentException($"The input row has {input.Schema.Count} columns; this mapper was built for a schema of {InputSchema.Count}.", nameof(input));
         }
 
-        return new MappedRow(_binding, input, _binding.Predicate(activeColumns));
+        return new MappedRow(binding, input, binding.Active(activeColumns));
     }
 
     private sealed class MappedRow : DataViewRow
     {
-        private readonly AutoencoderBinding _binding;
+        private readonly OutputBinding _binding;
         private readonly DataViewRow _input;
         private readonly bool[] _active;
         private readonly Delegate?[] _getters;
-        private readonly BatchOutputs? _outputs;
+        private readonly RowBatch? _batch;
         private long _computed = -1;
 
-        public MappedRow(AutoencoderBinding binding, DataViewRow input, Func<int, bool> active)
+        public MappedRow(OutputBinding binding, DataViewRow input, bool[] active)
         {
             _binding = binding;
             _input = input;
-            _active = binding.ActiveFlags(active);
-
-            _getters = new Delegate?[_active.Length];
-            RoleSet roles = binding.ActiveRoles(active);
-            if (roles.IsEmpty)
+            _active = active;
+            _getters = new Delegate?[active.Length];
+            if (!binding.AnyAdded(active))
             {
                 return;
             }
 
-            _outputs = new BatchOutputs(binding, input, roles, 1);
+            _batch = binding.CreateBatch(input, active, 1);
             int inputCount = binding.InputSchema.Count;
-            for (int i = inputCount; i < _active.Length; i++)
+            for (int i = inputCount; i < active.Length; i++)
             {
-                if (_active[i])
+                if (active[i])
                 {
-                    _getters[i] = _outputs.CreateGetter(binding.Roles[i - inputCount], Ensure);
+                    _getters[i] = _batch.CreateGetter(i - inputCount, Ensure);
                 }
             }
         }
@@ -104,8 +97,8 @@ internal sealed class AutoencoderRowMapper : IRowToRowMapper
 
             if (position != _computed)
             {
-                _outputs!.ReadFeatures(0);
-                _outputs.Compute(1);
+                _batch!.Read(0);
+                _batch.Compute(1);
                 _computed = position;
             }
 

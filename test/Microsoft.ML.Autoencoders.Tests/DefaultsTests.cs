@@ -4,7 +4,7 @@ namespace Microsoft.ML.Autoencoders.Tests;
 
 /// <summary>The call with no options, on a narrow table and on an image alike: the network's shape follows the input's width, the epochs its row count.</summary>
 [TestClass]
-public sealed class DataDefaultsTests
+public sealed class DefaultsTests
 {
     [TestMethod]
     [DataRow(1, 1, 2)]

@@ -2,9 +2,15 @@ using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Autoencoders.DataViews;
 
-/// <summary>The lazy result of <see cref="AutoencoderImputingTransformer.Transform"/>: the input's columns plus the filled column.</summary>
-internal sealed class ImputingDataView(ImputingBinding binding, IDataView source, int batchSize = AutoencoderDataView.DefaultBatchSize) : IDataView
+/// <summary>
+/// The lazy result of <see cref="AutoencoderTransformer.Transform"/> and <see cref="AutoencoderImputingTransformer.Transform"/>: the
+/// input's columns plus the added ones, computed a batch of rows at a time by a <see cref="BatchingCursor"/>.
+/// </summary>
+internal sealed class BatchingDataView(OutputBinding binding, IDataView source, int batchSize = BatchingDataView.DefaultBatchSize) : IDataView
 {
+    /// <summary>Rows read ahead and computed at once.</summary>
+    internal const int DefaultBatchSize = 1024;
+
     public bool CanShuffle => source.CanShuffle;
 
     public DataViewSchema Schema => binding.OutputSchema;
@@ -15,7 +21,7 @@ internal sealed class ImputingDataView(ImputingBinding binding, IDataView source
     {
         ArgumentNullException.ThrowIfNull(columnsNeeded);
         bool[] active = binding.Active(columnsNeeded);
-        return new ImputingCursor(binding, source.GetRowCursor(binding.InputColumnsFor(active), rand), active, batchSize);
+        return new BatchingCursor(binding, source.GetRowCursor(binding.InputColumnsFor(active), rand), active, batchSize);
     }
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
@@ -23,6 +29,6 @@ internal sealed class ImputingDataView(ImputingBinding binding, IDataView source
         ArgumentNullException.ThrowIfNull(columnsNeeded);
         bool[] active = binding.Active(columnsNeeded);
         return source.GetRowCursorSet(binding.InputColumnsFor(active), n, rand)
-            .Select(input => (DataViewRowCursor)new ImputingCursor(binding, input, active, batchSize)).ToArray();
+            .Select(input => (DataViewRowCursor)new BatchingCursor(binding, input, active, batchSize)).ToArray();
     }
 }
