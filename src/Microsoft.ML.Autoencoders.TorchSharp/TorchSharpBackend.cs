@@ -1,5 +1,5 @@
+using Microsoft.ML.Autoencoders.Backends;
 using Microsoft.ML.Autoencoders.Devices;
-using Microsoft.ML.Autoencoders.Numerics;
 using Microsoft.ML.Autoencoders.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,6 +19,9 @@ namespace Microsoft.ML.Autoencoders;
 /// </remarks>
 public sealed class TorchSharpBackend : TrainingBackend
 {
+    /// <summary>The version of the backend contract this backend was written for (<see cref="TrainingBackend.ContractVersion"/>).</summary>
+    internal const int ImplementedContractVersion = 1;
+
     private readonly bool _followsContext;
 
     /// <summary>
@@ -68,33 +71,22 @@ public sealed class TorchSharpBackend : TrainingBackend
         : gpuDeviceId is int gpu ? new TorchSharpBackend(fallbackToCpu ? TorchDevice.Auto : TorchDevice.Cuda, gpu)
         : new TorchSharpBackend(TorchDevice.Cpu);
 
-    /// <inheritdoc/>
-    /// <exception cref="InvalidOperationException">libtorch cannot be loaded (naming the package to add), or CUDA is asked for and TorchSharp reports no device.</exception>
-    public override TrainingResult Train(
-        AutoencoderArchitecture architecture,
-        TrainingOptions options,
-        FeatureMatrix training,
-        FeatureMatrix? validation = null,
-        IProgress<EpochReport>? progress = null,
-        CancellationToken cancellationToken = default) =>
-        new AutoencoderTrainer(architecture, options).Train(training, validation, progress, cancellationToken, Sessions(architecture, options));
-
-    /// <inheritdoc/>
-    /// <exception cref="InvalidOperationException">libtorch cannot be loaded (naming the package to add), or CUDA is asked for and TorchSharp reports no device.</exception>
-    public override TrainingResult Train(
-        AutoencoderArchitecture architecture,
-        TrainingOptions options,
-        IRowBlockSource training,
-        FeatureMatrix? validation = null,
-        IProgress<EpochReport>? progress = null,
-        CancellationToken cancellationToken = default) =>
-        new AutoencoderTrainer(architecture, options).Train(training, validation, progress, cancellationToken, Sessions(architecture, options));
-
-    /// <summary>Makes each run's session on the resolved device, from the engine's initial parameters and first block of rows.</summary>
-    private Func<float[], FeatureMatrix, SeededRandom, ITrainingSession> Sessions(AutoencoderArchitecture architecture, TrainingOptions options)
+    /// <summary>Starts a run on the resolved device, from the engine's initial parameters and first block of rows.</summary>
+    /// <param name="request">The run's architecture and layout, options, initial parameters and first rows.</param>
+    /// <returns>The run's session.</returns>
+    /// <exception cref="InvalidOperationException">
+    /// libtorch cannot be loaded (naming the package to add), CUDA is asked for and TorchSharp reports no device, or the Core package speaks
+    /// another version of the backend contract than this one.
+    /// </exception>
+    protected override ITrainingSession CreateSession(TrainingSessionRequest request)
     {
-        Device device = DeviceSelection.Resolve(Device, CudaDeviceIndex);
-        return (parameters, first, _) => new TorchTrainingSession(architecture, options, device, parameters, first);
+        if (ContractVersion != ImplementedContractVersion)
+        {
+            throw new InvalidOperationException(
+                $"The TorchSharp backend implements backend contract version {ImplementedContractVersion}, but the Microsoft.ML.Autoencoders.Core it runs with has version {ContractVersion}; use the versions of the two packages that were released together.");
+        }
+
+        return new TorchTrainingSession(request, DeviceSelection.Resolve(Device, CudaDeviceIndex));
     }
 
     /// <inheritdoc/>

@@ -48,7 +48,7 @@ public sealed class OnnxExportCommandTests
         string folder = Folder();
         string modelPath = Path.Combine(folder, "model.aemodel"), onnx = Path.Combine(folder, "model.onnx");
         var data = new FeatureMatrix(Enumerable.Range(0, 400).Select(i => (float)Math.Sin(i)).ToArray(), 4);
-        new AutoencoderTrainer(new AutoencoderArchitecture(4, [3], 2), new TrainingOptions { Epochs = 2, BatchSize = 16 }).Train(data).Model.Save(modelPath);
+        TrainingBackend.Engine.Train(new AutoencoderArchitecture(4, [3], 2), new TrainingOptions { Epochs = 2, BatchSize = 16 }, data).Model.Save(modelPath);
 
         string output = Run(modelPath, onnx, "--threshold", "0.25");
 

@@ -1,3 +1,4 @@
+using Microsoft.ML.Autoencoders.Backends;
 using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Autoencoders.Tests;
@@ -105,7 +106,7 @@ public sealed class FitTests
         Assert.AreEqual("784-20-6-20-784", string.Join("-", backend.Architecture!.LayerSizes));
         Assert.AreEqual(2, backend.Options!.Epochs);
         Assert.AreEqual(3, backend.Options.Seed);
-        Assert.AreSame(backend.Model, model.Model);
+        Assert.AreSame(backend.Architecture, model.Model.Architecture, "the model is the one the backend's run built");
     }
 
     [TestMethod]
@@ -128,25 +129,12 @@ public sealed class FitTests
 
         public TrainingOptions? Options { get; private set; }
 
-        public AutoencoderModel? Model { get; private set; }
-
-        public override TrainingResult Train(
-            AutoencoderArchitecture architecture, TrainingOptions options, FeatureMatrix training, FeatureMatrix? validation = null,
-            IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default) =>
-            Record(architecture, options, Engine.Train(architecture, options, training, validation, progress, cancellationToken));
-
-        public override TrainingResult Train(
-            AutoencoderArchitecture architecture, TrainingOptions options, IRowBlockSource training, FeatureMatrix? validation = null,
-            IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default) =>
-            Record(architecture, options, Engine.Train(architecture, options, training, validation, progress, cancellationToken));
-
-        private TrainingResult Record(AutoencoderArchitecture architecture, TrainingOptions options, TrainingResult result)
+        protected override ITrainingSession CreateSession(TrainingSessionRequest request)
         {
             Calls++;
-            Architecture = architecture;
-            Options = options;
-            Model = result.Model;
-            return result;
+            Architecture = request.Architecture;
+            Options = request.Options;
+            return CreateSession(Engine, request);
         }
     }
 

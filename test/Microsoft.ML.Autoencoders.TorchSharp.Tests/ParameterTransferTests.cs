@@ -1,5 +1,6 @@
+using Microsoft.ML.Autoencoders.Backends;
 using Microsoft.ML.Autoencoders.Modules;
-using Microsoft.ML.Autoencoders.Numerics;
+using Microsoft.ML.Autoencoders.Tests.Backends;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Autoencoders.Tests;
@@ -58,7 +59,7 @@ public sealed class ParameterTransferTests
             expected = module.forward(tensor(input.Values.ToArray(), [input.RowCount, input.ColumnCount])).data<float>().ToArray();
         }
 
-        float[] actual = new AutoencoderModel(architecture, parameters).Reconstruct(input).Values.ToArray();
+        float[] actual = FixedParametersBackend.Model(architecture, parameters, input).Reconstruct(input).Values.ToArray();
 
         Assert.AreEqual(expected.Length, actual.Length);
         for (int i = 0; i < expected.Length; i++)
@@ -67,19 +68,35 @@ public sealed class ParameterTransferTests
         }
     }
 
-    internal static AutoencoderModule Create(AutoencoderArchitecture architecture, TrainingOptions? options = null) =>
-        architecture.Convolution != null ? new ConvolutionalAutoencoder(architecture)
-        : architecture.IsVariational ? new VariationalAutoencoder(architecture, options ?? new TrainingOptions())
-        : new DenseAutoencoder(architecture, options ?? new TrainingOptions());
+    internal static AutoencoderModule Create(AutoencoderArchitecture architecture, TrainingOptions? options = null)
+    {
+        var layout = new ParameterLayout(architecture);
+        return architecture.Convolution != null ? new ConvolutionalAutoencoder(layout)
+            : architecture.IsVariational ? new VariationalAutoencoder(layout, options ?? new TrainingOptions())
+            : new DenseAutoencoder(layout, options ?? new TrainingOptions());
+    }
 
-    /// <summary>The engine's initial weights with random biases too, so that every parameter's place is tested.</summary>
+    /// <summary>
+    /// Every parameter drawn uniformly, weights within +-sqrt(3 / fan-in) and biases within +-0.1 (not zero, so that every parameter's place
+    /// is tested), which keeps activations in a useful range.
+    /// </summary>
     private static float[] RandomParameters(AutoencoderArchitecture architecture, int seed)
     {
-        var random = new SeededRandom(seed);
-        float[] parameters = new AutoencoderTrainer(architecture).InitialParameters(random);
-        for (int i = 0; i < parameters.Length; i++)
+        var layout = new ParameterLayout(architecture);
+        var random = new Random(seed);
+        var parameters = new float[layout.ParameterCount];
+        foreach (ParameterBlock block in layout.Blocks)
         {
-            parameters[i] += 0.1f * (2f * random.NextFloat() - 1f);
+            float limit = block.Kind switch
+            {
+                ParameterBlockKind.Bias => 0.1f,
+                ParameterBlockKind.DenseWeights => MathF.Sqrt(3f / layout.Layers[block.LayerIndex].InputSize),
+                _ => MathF.Sqrt(3f * block.Shape[^1] / block.Length), // a kernel's fan-in: all its values but the output channels'
+            };
+            for (int i = block.Offset; i < block.Offset + block.Length; i++)
+            {
+                parameters[i] = (2f * random.NextSingle() - 1f) * limit;
+            }
         }
 
         return parameters;
@@ -87,11 +104,11 @@ public sealed class ParameterTransferTests
 
     internal static FeatureMatrix Uniform(int rows, int columns, int seed)
     {
-        var random = new SeededRandom(seed);
+        var random = new Random(seed);
         var values = new float[rows * columns];
         for (int i = 0; i < values.Length; i++)
         {
-            values[i] = random.NextFloat();
+            values[i] = random.NextSingle();
         }
 
         return new FeatureMatrix(values, columns);

@@ -1,3 +1,4 @@
+using Microsoft.ML.Autoencoders.Backends;
 using Microsoft.ML.Autoencoders.Modules;
 using Microsoft.ML.Autoencoders.Tests.Data;
 
@@ -95,7 +96,7 @@ public sealed class TrainingLoopTests
         Backend.Train(Small, options, images); // loads libtorch and whatever TorchSharp keeps for good
         // TorchSharp 0.107 makes each parameter from a tensor whose handle it moves out (Tensor.MoveHandle) without lowering Tensor.TotalCount:
         // every parameter tensor a run creates leaves one emptied wrapper in the count, holding no native memory. Anything more is a leak.
-        int emptiedWrappers = ParameterTensors(new DenseAutoencoder(Small, options)) + ParameterTensors(new VariationalAutoencoder(variational, options));
+        int emptiedWrappers = ParameterTensors(new DenseAutoencoder(new ParameterLayout(Small), options)) + ParameterTensors(new VariationalAutoencoder(new ParameterLayout(variational), options));
         long before = TorchSharp.torch.Tensor.TotalCount;
 
         Backend.Train(Small, options, images);

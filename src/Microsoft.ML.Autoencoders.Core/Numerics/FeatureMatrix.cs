@@ -32,8 +32,13 @@ public sealed class FeatureMatrix
     /// <summary>All values, row after row.</summary>
     public ReadOnlySpan<float> Values => _values;
 
-    /// <summary>The array behind <see cref="Values"/>, for backends that hand it to native code without a copy.</summary>
-    internal float[] Storage => _values;
+    /// <summary>
+    /// All values, row after row, as memory: always the whole array the matrix was made from, which
+    /// <see cref="System.Runtime.InteropServices.MemoryMarshal.TryGetArray{T}(ReadOnlyMemory{T}, out ArraySegment{T})"/> returns, so a training
+    /// backend can hand the rows to native code without a copy. Nothing may write through it.
+    /// </summary>
+    /// <returns>The matrix's values.</returns>
+    public ReadOnlyMemory<float> AsMemory() => _values;
 
     /// <summary>The features of row <paramref name="row"/>.</summary>
     public ReadOnlySpan<float> Row(int row) => _values.AsSpan(row * ColumnCount, ColumnCount);

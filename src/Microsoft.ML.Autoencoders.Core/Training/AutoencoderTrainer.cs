@@ -1,3 +1,4 @@
+using Microsoft.ML.Autoencoders.Backends;
 using Microsoft.ML.Autoencoders.Networks;
 using Microsoft.ML.Autoencoders.Numerics;
 using Microsoft.ML.Autoencoders.Training;
@@ -5,33 +6,30 @@ using Microsoft.ML.Autoencoders.Training;
 namespace Microsoft.ML.Autoencoders;
 
 /// <summary>
-/// Trains an autoencoder on the CPU with mini-batches: a fresh seeded shuffle each epoch, an optional validation
-/// set or held-out fraction, early stopping that restores the best weights, a learning-rate schedule, and one
-/// <see cref="EpochReport"/> per epoch.
+/// The training run every <see cref="TrainingBackend"/> shares: checks the options against the architecture and the data, draws the initial
+/// parameters and the validation split from the seed, and hands the backend's <see cref="ITrainingSession"/> to the <see cref="TrainingLoop"/>
+/// (a fresh seeded shuffle each epoch, validation, early stopping that restores the best weights, a learning-rate schedule, one
+/// <see cref="EpochReport"/> per epoch). Without a session factory it trains on the engine, which is how <see cref="AutoencoderImputer"/>
+/// trains on rows with missing values; the public way to train is <see cref="TrainingBackend.Train(AutoencoderArchitecture, TrainingOptions, FeatureMatrix, FeatureMatrix?, IProgress{EpochReport}?, CancellationToken)"/>.
 /// </summary>
-public sealed class AutoencoderTrainer
+internal sealed class AutoencoderTrainer
 {
     private readonly AutoencoderArchitecture _architecture;
     private readonly TrainingOptions _options;
     private readonly bool _missingValues;
     private readonly int _guessRounds;
 
-    /// <summary>Prepares to train <paramref name="architecture"/> as <paramref name="options"/> say.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="ArgumentException">The loss does not suit the architecture.</exception>
-    public AutoencoderTrainer(AutoencoderArchitecture architecture, TrainingOptions? options = null)
-        : this(architecture, options, missingValues: false, guessRounds: 0)
-    {
-    }
-
     /// <summary>
-    /// Prepares to train, with <paramref name="missingValues"/>: NaN in a training or validation row marks a missing value, which the
-    /// input reads as 0 and the loss leaves out (mean squared error over the observed values only); infinities stay errors. Only a dense,
-    /// non-variational network with mean squared error trains so; <see cref="AutoencoderImputer"/> standardizes the columns first, so 0 is each column's mean.
-    /// With <paramref name="guessRounds"/> above 0, each batch's unseen values (missing, or hidden by masking) take the network's own guesses a random
-    /// 0 to <paramref name="guessRounds"/> times before the step, so the network also learns from the inputs that imputation's later rounds give it.
+    /// Prepares to train <paramref name="architecture"/> as <paramref name="options"/> say. With <paramref name="missingValues"/>: NaN in a
+    /// training or validation row marks a missing value, which the input reads as 0 and the loss leaves out (mean squared error over the
+    /// observed values only); infinities stay errors. Only a dense, non-variational network with mean squared error trains so, on the engine;
+    /// <see cref="AutoencoderImputer"/> standardizes the columns first, so 0 is each column's mean. With <paramref name="guessRounds"/> above 0,
+    /// each batch's unseen values (missing, or hidden by masking) take the network's own guesses a random 0 to <paramref name="guessRounds"/>
+    /// times before the step, so the network also learns from the inputs that imputation's later rounds give it.
     /// </summary>
-    internal AutoencoderTrainer(AutoencoderArchitecture architecture, TrainingOptions? options, bool missingValues, int guessRounds)
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="ArgumentException">The loss or another option does not suit the architecture.</exception>
+    public AutoencoderTrainer(AutoencoderArchitecture architecture, TrainingOptions? options = null, bool missingValues = false, int guessRounds = 0)
     {
         ArgumentNullException.ThrowIfNull(architecture);
         options ??= new TrainingOptions();
@@ -68,19 +66,19 @@ public sealed class AutoencoderTrainer
         IProgress<EpochReport>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        return Train(training, validation, progress, cancellationToken, CreateEngineSession);
+        return Train(training, validation, progress, cancellationToken, EngineTrainingBackend.StartSession);
     }
 
     /// <summary>
     /// Trains on <paramref name="training"/> with the network, parameters and optimizer of the session <paramref name="createSession"/> makes
-    /// from the initial parameters, the training rows and the run's generator: how every backend shares the engine's checks and epochs.
+    /// from the run's <see cref="TrainingSessionRequest"/>: how every backend shares the engine's checks and epochs.
     /// </summary>
-    internal TrainingResult Train(
+    public TrainingResult Train(
         FeatureMatrix training,
         FeatureMatrix? validation,
         IProgress<EpochReport>? progress,
         CancellationToken cancellationToken,
-        Func<float[], FeatureMatrix, SeededRandom, ITrainingSession> createSession)
+        Func<TrainingSessionRequest, ITrainingSession> createSession)
     {
         ArgumentNullException.ThrowIfNull(training);
         CheckData(training, nameof(training));
@@ -97,7 +95,7 @@ public sealed class AutoencoderTrainer
             throw new ArgumentException($"No training rows are left after holding out {_options.ValidationFraction:P0} of {training.RowCount} for validation; lower {nameof(TrainingOptions.ValidationFraction)} or add rows.", nameof(training));
         }
 
-        using ITrainingSession session = createSession((float[])initial.Clone(), training, random);
+        using ITrainingSession session = createSession(Request(initial, training, random));
         var loop = new TrainingLoop(_architecture, _options, session, initial, random);
         return loop.Execute(() => [(training, trainRows)], streamed: false, validation, training, validationRows, progress, cancellationToken);
     }
@@ -116,15 +114,15 @@ public sealed class AutoencoderTrainer
         FeatureMatrix? validation = null,
         IProgress<EpochReport>? progress = null,
         CancellationToken cancellationToken = default) =>
-        Train(training, validation, progress, cancellationToken, CreateEngineSession);
+        Train(training, validation, progress, cancellationToken, EngineTrainingBackend.StartSession);
 
     /// <summary>Streams <paramref name="training"/> through the session <paramref name="createSession"/> makes (see the in-memory overload).</summary>
-    internal TrainingResult Train(
+    public TrainingResult Train(
         IRowBlockSource training,
         FeatureMatrix? validation,
         IProgress<EpochReport>? progress,
         CancellationToken cancellationToken,
-        Func<float[], FeatureMatrix, SeededRandom, ITrainingSession> createSession)
+        Func<TrainingSessionRequest, ITrainingSession> createSession)
     {
         ArgumentNullException.ThrowIfNull(training);
         if (training.ColumnCount != _architecture.InputSize)
@@ -150,21 +148,21 @@ public sealed class AutoencoderTrainer
         float[] initial = InitialParameters(random);
 
         // The family's noise statistics (salt-and-pepper extremes) come from the first block.
-        using ITrainingSession session = createSession((float[])initial.Clone(), first, random);
+        using ITrainingSession session = createSession(Request(initial, first, random));
         var loop = new TrainingLoop(_architecture, _options, session, initial, random);
         return loop.Execute(() => Blocks(training, cancellationToken), streamed: true, validation, first, [], progress, cancellationToken);
     }
 
     /// <summary>The architecture's initial parameters drawn from <paramref name="random"/> (biases zero), in the engine's layout.</summary>
-    internal float[] InitialParameters(SeededRandom random)
+    public float[] InitialParameters(SeededRandom random)
     {
         var parameters = new float[_architecture.Network.ParameterCount];
         _architecture.Network.Initialize(parameters, _options.Initialization, random);
         return parameters;
     }
 
-    private ITrainingSession CreateEngineSession(float[] parameters, FeatureMatrix training, SeededRandom random) =>
-        new EngineTrainingSession(_architecture.Network, _options, parameters, training, random, _missingValues, _guessRounds);
+    private TrainingSessionRequest Request(float[] initial, FeatureMatrix firstBlock, SeededRandom random) =>
+        new(_architecture, _options, initial, firstBlock, random, _missingValues, _guessRounds);
 
     /// <summary>One pass over a stream: each block checked (rows named by their place in the stream) with its rows in order.</summary>
     private IEnumerable<(FeatureMatrix Rows, int[] Order)> Blocks(IRowBlockSource source, CancellationToken cancellationToken)

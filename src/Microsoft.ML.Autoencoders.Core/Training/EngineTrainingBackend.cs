@@ -1,17 +1,20 @@
+using Microsoft.ML.Autoencoders.Backends;
+using Microsoft.ML.Autoencoders.Networks;
+
 namespace Microsoft.ML.Autoencoders.Training;
 
-/// <summary>The managed CPU engine as a <see cref="TrainingBackend"/>: each call runs an <see cref="AutoencoderTrainer"/>.</summary>
+/// <summary>The managed CPU engine as a <see cref="TrainingBackend"/>: each run's session is an <see cref="EngineTrainingSession"/>.</summary>
 internal sealed class EngineTrainingBackend : TrainingBackend
 {
-    public override TrainingResult Train(
-        AutoencoderArchitecture architecture, TrainingOptions options, FeatureMatrix training, FeatureMatrix? validation = null,
-        IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default) =>
-        new AutoencoderTrainer(architecture, options).Train(training, validation, progress, cancellationToken);
-
-    public override TrainingResult Train(
-        AutoencoderArchitecture architecture, TrainingOptions options, IRowBlockSource training, FeatureMatrix? validation = null,
-        IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default) =>
-        new AutoencoderTrainer(architecture, options).Train(training, validation, progress, cancellationToken);
+    /// <summary>
+    /// The engine's session for <paramref name="request"/>: on its own copy of the initial parameters, drawing noise, dropout and samples from
+    /// the run's generator, and with the imputer's missing values when the request carries them.
+    /// </summary>
+    public static ITrainingSession StartSession(TrainingSessionRequest request) =>
+        new EngineTrainingSession(
+            request.Architecture.Network, request.Options, request.InitialParameters.ToArray(), request.FirstBlock, request.Random, request.MissingValues, request.GuessRounds);
 
     public override string ToString() => "Engine (managed CPU)";
+
+    protected override ITrainingSession CreateSession(TrainingSessionRequest request) => StartSession(request);
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Microsoft.ML.Autoencoders.Backends;
 using Microsoft.ML.Autoencoders.Kernels;
 using Microsoft.ML.Autoencoders.Networks;
 using Microsoft.ML.Autoencoders.Numerics;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.ML.Autoencoders.Backends;
 using Microsoft.ML.Autoencoders.Numerics;
 
 namespace Microsoft.ML.Autoencoders.Training;

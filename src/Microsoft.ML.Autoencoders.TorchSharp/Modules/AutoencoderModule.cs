@@ -29,7 +29,7 @@ internal abstract class AutoencoderModule(string name) : nn.Module<Tensor, Tenso
     public abstract Tensor EvaluationLoss(Tensor clean);
 
     /// <summary>Sets every parameter from the engine's parameter vector.</summary>
-    public void ImportParameters(float[] parameters)
+    public void ImportParameters(ReadOnlySpan<float> parameters)
     {
         foreach (ParameterMapping mapping in Mappings)
         {

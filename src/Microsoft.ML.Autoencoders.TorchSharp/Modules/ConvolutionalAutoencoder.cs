@@ -1,4 +1,4 @@
-using Microsoft.ML.Autoencoders.Layers;
+using Microsoft.ML.Autoencoders.Backends;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -7,135 +7,93 @@ using static TorchSharp.torch.nn.functional;
 namespace Microsoft.ML.Autoencoders.Modules;
 
 /// <summary>
-/// A convolutional autoencoder on channel-major images: convolutions (each optionally max-pooled) down to a dense code or a feature-map code,
-/// then nearest-neighbour upsampling with convolutions or transposed convolutions back to the input's shape. Trained on mean squared error.
-/// TorchSharp runs channels-first; the engine runs channels-last, which the parameter mappings translate.
+/// A convolutional autoencoder on channel-major images, layer for layer as the engine's <see cref="ParameterLayout"/> lists them: convolutions
+/// (each optionally max-pooled) down to a dense code or a feature-map code, then nearest-neighbour upsampling with convolutions or transposed
+/// convolutions back to the input's shape. Trained on mean squared error. TorchSharp runs channels-first, the engine channels-last; the parameter
+/// mappings translate.
 /// </summary>
 internal sealed class ConvolutionalAutoencoder : AutoencoderModule
 {
-    private readonly ModuleList<Conv2d> encoder;
-    private readonly Linear? code;
-    private readonly Linear? expand;
-    private readonly ModuleList<Module<Tensor, Tensor>> decoder;
-    private readonly AutoencoderArchitecture _architecture;
-    private readonly ConvolutionalLayout _layout;
-    private readonly long[] _codeMapShape;
+    private readonly ModuleList<Module<Tensor, Tensor>> layers;
+    private readonly Func<Tensor, Tensor>[] _steps;
+    private readonly FeatureMapShape _inputMap;
+    private readonly int _inputSize;
     private readonly ParameterMapping[] _mappings;
 
-    public ConvolutionalAutoencoder(AutoencoderArchitecture architecture)
+    /// <param name="layout">The layout of a convolutional architecture.</param>
+    public ConvolutionalAutoencoder(ParameterLayout layout)
         : base(nameof(ConvolutionalAutoencoder))
     {
-        _architecture = architecture;
-        _layout = architecture.Convolution!;
+        _inputMap = layout.Layers[0].InputMap!.Value;
+        _inputSize = layout.Architecture.InputSize;
+        var modules = new List<Module<Tensor, Tensor>>();
         var mappings = new List<ParameterMapping>();
-        using IEnumerator<ITensorLayer> engineLayers = architecture.Network.Layers.Where(l => l.ParameterCount > 0).GetEnumerator();
-        int NextOffset()
+        var steps = new List<Func<Tensor, Tensor>>();
+        Func<Tensor, Tensor> Parametrised(Module<Tensor, Tensor> module, Parameter weight, Parameter bias, LayerDescription description, Func<Tensor, Tensor> step)
         {
-            engineLayers.MoveNext();
-            return engineLayers.Current.ParameterOffset;
+            modules.Add(module);
+            mappings.Add(ParameterMapping.For(weight, description.Parameters[0], description));
+            mappings.Add(ParameterMapping.For(bias, description.Parameters[1], description));
+            return step;
         }
 
-        void Map(Parameter weight, Parameter bias, long[] engineShape, long[] toTorch)
+        foreach (LayerDescription description in layout.Layers)
         {
-            int offset = NextOffset();
-            mappings.Add(new ParameterMapping(weight, offset, engineShape, toTorch));
-            mappings.Add(ParameterMapping.Same(bias, offset + (int)weight.numel()));
-        }
-
-        // Engine kernels are (kernel row, kernel column, input channel) x output channels; TorchSharp's are output x input x rows x columns.
-        var convolutions = new List<Conv2d>();
-        long c = _layout.Channels, h = _layout.Height, w = _layout.Width;
-        foreach (ConvolutionStage stage in _layout.Encoder)
-        {
-            Conv2d convolution = Conv2d(c, stage.Channels, stage.Kernel, stage.Stride, stage.Padding);
-            Map(convolution.weight!, convolution.bias!, [stage.Kernel, stage.Kernel, c, stage.Channels], [3, 2, 0, 1]);
-            convolutions.Add(convolution);
-            (c, h, w) = (stage.Channels, (h + 2 * stage.Padding - stage.Kernel) / stage.Stride + 1, (w + 2 * stage.Padding - stage.Kernel) / stage.Stride + 1);
-            (h, w) = (h / stage.Pool, w / stage.Pool);
-        }
-
-        encoder = new ModuleList<Conv2d>(convolutions.ToArray());
-        _codeMapShape = [c, h, w];
-        if (_layout.CodeSize > 0)
-        {
-            // The engine flattens maps as height x width x channels; TorchSharp as channels x height x width.
-            code = Linear(c * h * w, _layout.CodeSize);
-            Map(code.weight!, code.bias!, [h, w, c, _layout.CodeSize], [3, 2, 0, 1]);
-            expand = Linear(_layout.CodeSize, c * h * w);
-            int offset = NextOffset();
-            mappings.Add(new ParameterMapping(expand.weight!, offset, [_layout.CodeSize, h, w, c], [3, 1, 2, 0]));
-            mappings.Add(new ParameterMapping(expand.bias!, offset + (int)expand.weight!.numel(), [h, w, c], [2, 0, 1]));
-        }
-
-        var stages = new List<Module<Tensor, Tensor>>();
-        foreach (DecoderStage stage in _layout.Decoder)
-        {
-            if (stage.Transposed)
+            switch (description)
             {
-                // Engine: input channel x (kernel row, kernel column, output channel); TorchSharp: input x output x rows x columns.
-                ConvTranspose2d transposed = ConvTranspose2d(c, stage.Channels, stage.Kernel, stage.Stride, stage.Padding);
-                Map(transposed.weight!, transposed.bias!, [c, stage.Kernel, stage.Kernel, stage.Channels], [0, 3, 1, 2]);
-                stages.Add(transposed);
+                case DenseLayerDescription dense:
+                    Linear linear = Linear(dense.InputSize, dense.OutputSize);
+                    steps.Add(Parametrised(linear, linear.weight!, linear.bias!, dense, x => Dense(dense, linear, x)));
+                    break;
+                case ConvolutionLayerDescription { IsTransposed: true } c:
+                    ConvTranspose2d transposed = ConvTranspose2d(c.InputMap!.Value.Channels, c.OutputMap!.Value.Channels, c.Kernel, c.Stride, c.Padding);
+                    steps.Add(Parametrised(transposed, transposed.weight!, transposed.bias!, c, x => ActivationFunctions.Apply(c.Activation, transposed.forward(x))));
+                    break;
+                case ConvolutionLayerDescription c:
+                    Conv2d convolution = Conv2d(c.InputMap!.Value.Channels, c.OutputMap!.Value.Channels, c.Kernel, c.Stride, c.Padding);
+                    steps.Add(Parametrised(convolution, convolution.weight!, convolution.bias!, c, x => ActivationFunctions.Apply(c.Activation, convolution.forward(x))));
+                    break;
+                case MaxPoolLayerDescription pool:
+                    steps.Add(x => max_pool2d(x, [pool.Size, pool.Size], [pool.Size, pool.Size]));
+                    break;
+                case UpsampleLayerDescription upsample:
+                    steps.Add(x => x.repeat_interleave(upsample.Factor, 2).repeat_interleave(upsample.Factor, 3));
+                    break;
+                default:
+                    throw new NotSupportedException($"The layer {description} is of a kind this backend does not know; it implements backend contract version {TorchSharpBackend.ImplementedContractVersion}.");
             }
-            else
-            {
-                Conv2d convolution = Conv2d(c, stage.Channels, stage.Kernel, stage.Stride, stage.Padding);
-                Map(convolution.weight!, convolution.bias!, [stage.Kernel, stage.Kernel, c, stage.Channels], [3, 2, 0, 1]);
-                stages.Add(convolution);
-            }
-
-            c = stage.Channels;
         }
 
-        decoder = new ModuleList<Module<Tensor, Tensor>>(stages.ToArray());
+        layers = new ModuleList<Module<Tensor, Tensor>>(modules.ToArray());
+        _steps = steps.ToArray();
         _mappings = mappings.ToArray();
         RegisterComponents();
     }
 
-    public override int TermsPerRow => _architecture.InputSize;
+    public override int TermsPerRow => _inputSize;
 
     protected override IReadOnlyList<ParameterMapping> Mappings => _mappings;
 
     /// <summary>The reconstruction of rows of channel-major images, as rows.</summary>
-    public override Tensor forward(Tensor x) => Decode(Encode(x));
+    public override Tensor forward(Tensor x)
+    {
+        Tensor map = x.view(-1, _inputMap.Channels, _inputMap.Height, _inputMap.Width);
+        foreach (Func<Tensor, Tensor> step in _steps)
+        {
+            map = step(map);
+        }
+
+        return map.flatten(1);
+    }
 
     public override Tensor TrainingLoss(Tensor input, Tensor clean) => mse_loss(forward(input), clean);
 
     public override Tensor EvaluationLoss(Tensor clean) => mse_loss(forward(clean), clean, Reduction.Sum);
 
-    /// <summary>The code: a dense vector per row, or the encoder's last feature map.</summary>
-    private Tensor Encode(Tensor x)
+    /// <summary>The dense bottleneck: the code layer flattens a map, the layer after it expands the code back into one (channels-first here).</summary>
+    private static Tensor Dense(DenseLayerDescription dense, Linear linear, Tensor x)
     {
-        Tensor map = x.view(-1, _layout.Channels, _layout.Height, _layout.Width);
-        for (int s = 0; s < encoder.Count; s++)
-        {
-            bool isCode = code == null && s == encoder.Count - 1;
-            map = ActivationFunctions.Apply(isCode ? _architecture.CodeActivation : _architecture.HiddenActivation, encoder[s].forward(map));
-            int pool = _layout.Encoder[s].Pool;
-            if (pool > 1)
-            {
-                map = max_pool2d(map, [pool, pool], [pool, pool]);
-            }
-        }
-
-        return code == null ? map : ActivationFunctions.Apply(_architecture.CodeActivation, code.forward(map.flatten(1)));
-    }
-
-    private Tensor Decode(Tensor z)
-    {
-        Tensor map = expand == null ? z : ActivationFunctions.Apply(_architecture.HiddenActivation, expand.forward(z)).view([-1, .. _codeMapShape]);
-        for (int s = 0; s < decoder.Count; s++)
-        {
-            int upsample = _layout.Decoder[s].Upsample;
-            if (upsample > 1)
-            {
-                map = map.repeat_interleave(upsample, 2).repeat_interleave(upsample, 3);
-            }
-
-            bool isOutput = s == decoder.Count - 1;
-            map = ActivationFunctions.Apply(isOutput ? _architecture.OutputActivation : _architecture.HiddenActivation, decoder[s].forward(map));
-        }
-
-        return map.flatten(1);
+        Tensor y = ActivationFunctions.Apply(dense.Activation, linear.forward(dense.InputMap == null ? x : x.flatten(1)));
+        return dense.OutputMap is FeatureMapShape map ? y.view(-1, map.Channels, map.Height, map.Width) : y;
     }
 }

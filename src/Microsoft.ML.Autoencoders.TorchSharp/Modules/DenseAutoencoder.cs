@@ -1,4 +1,4 @@
-using Microsoft.ML.Autoencoders.Members;
+using Microsoft.ML.Autoencoders.Backends;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -19,14 +19,15 @@ internal sealed class DenseAutoencoder : AutoencoderModule
     private readonly int _codeLayer;
     private readonly ParameterMapping[] _mappings;
 
-    public DenseAutoencoder(AutoencoderArchitecture architecture, TrainingOptions options)
+    /// <param name="layout">The layout of a fully connected architecture.</param>
+    /// <param name="options">The validated options: loss, penalties, dropout and lifetime sparsity.</param>
+    public DenseAutoencoder(ParameterLayout layout, TrainingOptions options)
         : base(nameof(DenseAutoencoder))
     {
-        _architecture = architecture;
+        _architecture = layout.Architecture;
         _options = options;
-        var network = (DenseAutoencoderNetwork)architecture.Network;
-        _codeLayer = network.CodeLayer;
-        (Linear[] all, _mappings) = ParameterMapping.DenseLayers(network);
+        _codeLayer = layout.CodeLayerIndex;
+        (Linear[] all, _mappings) = ParameterMapping.DenseLayers(layout);
         layers = new ModuleList<Linear>(all);
         RegisterComponents();
     }

@@ -1,3 +1,4 @@
+using Microsoft.ML.Autoencoders.Backends;
 using TorchSharp;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
@@ -11,31 +12,42 @@ namespace Microsoft.ML.Autoencoders.Modules;
 /// </summary>
 internal sealed record ParameterMapping(Parameter Parameter, int Offset, long[] EngineShape, long[] ToTorch)
 {
-    /// <summary>A weight or bias stored the same way in both: a bias, or any tensor whose layout already agrees.</summary>
-    public static ParameterMapping Same(Parameter parameter, int offset) =>
-        new(parameter, offset, [parameter.numel()], [0]);
+    /// <summary>
+    /// The mapping of <paramref name="block"/> of <paramref name="layer"/> onto <paramref name="parameter"/>, TorchSharp's tensor for it: a linear
+    /// layer's weight is outputs x inputs, a convolution's kernel output channels x input channels x rows x columns, a transposed convolution's
+    /// input channels x output channels x rows x columns, and a feature map is flattened channels-first where the engine flattens it channels-last.
+    /// </summary>
+    public static ParameterMapping For(Parameter parameter, ParameterBlock block, LayerDescription layer)
+    {
+        long[] toTorch = block.Kind switch
+        {
+            ParameterBlockKind.ConvolutionKernel => [3, 2, 0, 1],
+            ParameterBlockKind.TransposedConvolutionKernel => [0, 3, 1, 2],
+            ParameterBlockKind.DenseWeights => DenseWeightOrder(block.Shape.Count - AxesOf(layer.OutputMap), AxesOf(layer.OutputMap)),
+            ParameterBlockKind.Bias => ChannelsFirst(0, block.Shape.Count),
+            _ => throw new NotSupportedException($"The parameter block {block} is of a kind this backend does not know; it implements backend contract version {TorchSharpBackend.ImplementedContractVersion}."),
+        };
+        return new ParameterMapping(parameter, block.Offset, block.Shape.Select(size => (long)size).ToArray(), toTorch);
+    }
 
     /// <summary>
-    /// One TorchSharp linear layer per dense layer of <paramref name="network"/>, and the mappings of their weights (inputs x outputs in the
-    /// engine, outputs x inputs in TorchSharp) and biases.
+    /// One TorchSharp linear layer per layer of a fully connected <paramref name="layout"/>, and the mappings of their weights and biases, in the
+    /// layers' order (weight, then bias).
     /// </summary>
-    public static (TorchSharp.Modules.Linear[] Layers, ParameterMapping[] Mappings) DenseLayers(Members.DenseAutoencoderNetwork network)
+    public static (TorchSharp.Modules.Linear[] Layers, ParameterMapping[] Mappings) DenseLayers(ParameterLayout layout)
     {
-        TorchSharp.Modules.Linear[] layers = network.DenseLayers.Select(l => nn.Linear(l.InputSize, l.OutputSize)).ToArray();
-        ParameterMapping[] mappings = network.DenseLayers.SelectMany((l, i) => new[]
-        {
-            new ParameterMapping(layers[i].weight!, l.WeightOffset, [l.InputSize, l.OutputSize], [1, 0]),
-            Same(layers[i].bias!, l.BiasOffset),
-        }).ToArray();
+        DenseLayerDescription[] dense = layout.Layers.Cast<DenseLayerDescription>().ToArray();
+        TorchSharp.Modules.Linear[] layers = dense.Select(l => nn.Linear(l.InputSize, l.OutputSize)).ToArray();
+        ParameterMapping[] mappings = dense.SelectMany((l, i) => new[] { For(layers[i].weight!, l.Weights, l), For(layers[i].bias!, l.Bias, l) }).ToArray();
         return (layers, mappings);
     }
 
     /// <summary>Copies this parameter's engine values from <paramref name="parameters"/> into the TorchSharp tensor.</summary>
-    public void Import(float[] parameters)
+    public void Import(ReadOnlySpan<float> parameters)
     {
         using DisposeScope scope = NewDisposeScope();
         long count = EngineShape.Aggregate(1L, (a, b) => a * b);
-        Tensor engine = tensor(parameters.AsSpan(Offset, (int)count).ToArray(), EngineShape);
+        Tensor engine = tensor(parameters.Slice(Offset, (int)count).ToArray(), EngineShape);
         Tensor value = engine.permute(ToTorch).reshape(Parameter.shape).to(Parameter.device);
         using (no_grad())
         {
@@ -57,4 +69,14 @@ internal sealed record ParameterMapping(Parameter Parameter, int Offset, long[] 
         Tensor engine = Parameter.detach().cpu().reshape(torchShape).permute(toEngine).contiguous();
         engine.data<float>().CopyTo(parameters, Offset);
     }
+
+    /// <summary>The axes one side of a dense layer spans in its weights: three for a feature map (height, width, channels), one for a vector.</summary>
+    private static int AxesOf(FeatureMapShape? map) => map == null ? 1 : 3;
+
+    /// <summary>Engine weights are the input side's axes then the output side's; TorchSharp's are outputs x inputs, each side channels-first.</summary>
+    private static long[] DenseWeightOrder(int inputAxes, int outputAxes) =>
+        [.. ChannelsFirst(inputAxes, outputAxes), .. ChannelsFirst(0, inputAxes)];
+
+    /// <summary>The <paramref name="count"/> engine axes from <paramref name="first"/> in TorchSharp's order: a map's (height, width, channels) become (channels, height, width).</summary>
+    private static long[] ChannelsFirst(int first, int count) => count == 3 ? [first + 2, first, first + 1] : [first];
 }

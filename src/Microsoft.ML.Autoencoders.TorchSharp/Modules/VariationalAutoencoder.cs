@@ -1,4 +1,4 @@
-using Microsoft.ML.Autoencoders.Members;
+using Microsoft.ML.Autoencoders.Backends;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -13,9 +13,6 @@ namespace Microsoft.ML.Autoencoders.Modules;
 /// </summary>
 internal sealed class VariationalAutoencoder : AutoencoderModule
 {
-    /// <summary>The engine's clamp of the log-variance, so exp stays finite.</summary>
-    private const double LogVarianceLimit = 30;
-
     private readonly ModuleList<Linear> encoder;
     private readonly ModuleList<Linear> decoder;
     private readonly AutoencoderArchitecture _architecture;
@@ -23,15 +20,17 @@ internal sealed class VariationalAutoencoder : AutoencoderModule
     private readonly bool _bernoulli;
     private readonly ParameterMapping[] _mappings;
 
-    public VariationalAutoencoder(AutoencoderArchitecture architecture, TrainingOptions options)
+    /// <param name="layout">The layout of a variational architecture.</param>
+    /// <param name="options">The validated options: the KL weight.</param>
+    public VariationalAutoencoder(ParameterLayout layout, TrainingOptions options)
         : base(nameof(VariationalAutoencoder))
     {
-        _architecture = architecture;
+        _architecture = layout.Architecture;
         _options = options;
-        _bernoulli = architecture.OutputActivation == Activation.Sigmoid;
-        (Linear[] all, _mappings) = ParameterMapping.DenseLayers((DenseAutoencoderNetwork)architecture.Network);
-        encoder = new ModuleList<Linear>(all[..architecture.EncoderLayerCount]);
-        decoder = new ModuleList<Linear>(all[architecture.EncoderLayerCount..]);
+        _bernoulli = _architecture.OutputActivation == Activation.Sigmoid;
+        (Linear[] all, _mappings) = ParameterMapping.DenseLayers(layout);
+        encoder = new ModuleList<Linear>(all[..(layout.CodeLayerIndex + 1)]);
+        decoder = new ModuleList<Linear>(all[(layout.CodeLayerIndex + 1)..]);
         RegisterComponents();
     }
 
@@ -65,7 +64,7 @@ internal sealed class VariationalAutoencoder : AutoencoderModule
 
         Tensor head = encoder[last].forward(x);
         int latent = _architecture.CodeSize;
-        return (head.narrow(1, 0, latent), head.narrow(1, latent, latent).clamp(-LogVarianceLimit, LogVarianceLimit));
+        return (head.narrow(1, 0, latent), head.narrow(1, latent, latent).clamp(-VariationalCode.LogVarianceLimit, VariationalCode.LogVarianceLimit));
     }
 
     /// <summary>The decoder's output pre-activation (logits for a Bernoulli decoder).</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using Microsoft.ML.Autoencoders.Backends;
 using Microsoft.ML.Autoencoders.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -25,13 +27,11 @@ internal sealed class TorchTrainingSession : ITrainingSession
     private Tensor? _evaluated;
     private FeatureMatrix? _evaluatedRows;
 
-    /// <param name="architecture">The network's shape.</param>
-    /// <param name="options">The validated options.</param>
+    /// <param name="request">The run: architecture and layout, validated options, initial parameters, and the first block of rows (which gives the noise its statistics).</param>
     /// <param name="device">The resolved device: the CPU or one CUDA device.</param>
-    /// <param name="parameters">The initial parameters in the engine's layout.</param>
-    /// <param name="training">The first block of training rows: it gives the noise its statistics.</param>
-    public TorchTrainingSession(AutoencoderArchitecture architecture, TrainingOptions options, Device device, float[] parameters, FeatureMatrix training)
+    public TorchTrainingSession(TrainingSessionRequest request, Device device)
     {
+        TrainingOptions options = request.Options;
         _options = options;
         _device = device;
         random.manual_seed(options.Seed);
@@ -40,14 +40,15 @@ internal sealed class TorchTrainingSession : ITrainingSession
             cuda.manual_seed_all(options.Seed);
         }
 
-        _module = architecture.Convolution != null ? new ConvolutionalAutoencoder(architecture)
-            : architecture.IsVariational ? new VariationalAutoencoder(architecture, options)
-            : new DenseAutoencoder(architecture, options);
+        ParameterLayout layout = request.Layout;
+        _module = request.Architecture.Convolution != null ? new ConvolutionalAutoencoder(layout)
+            : request.Architecture.IsVariational ? new VariationalAutoencoder(layout, options)
+            : new DenseAutoencoder(layout, options);
         _module.to(_device);
-        _module.ImportParameters(parameters);
+        _module.ImportParameters(request.InitialParameters.Span);
         _parameters = _module.TrainableParameters.ToArray();
         _optimizer = new TorchOptimizer(_parameters, options);
-        _noise = options.Noise == NoiseKind.None ? null : new InputNoise(options.Noise, options.NoiseLevel, training, _device);
+        _noise = options.Noise == NoiseKind.None ? null : new InputNoise(options.Noise, options.NoiseLevel, request.FirstBlock, _device);
     }
 
     public void UseBlock(FeatureMatrix block)
@@ -127,7 +128,8 @@ internal sealed class TorchTrainingSession : ITrainingSession
     private Tensor ToDevice(FeatureMatrix rows)
     {
         using DisposeScope scope = NewDisposeScope();
-        Tensor host = tensor(rows.Storage, [rows.RowCount, rows.ColumnCount]);
+        MemoryMarshal.TryGetArray(rows.AsMemory(), out ArraySegment<float> values); // always the matrix's whole array
+        Tensor host = tensor(values.Array!, [rows.RowCount, rows.ColumnCount]);
         Tensor onDevice = _device.type == DeviceType.CUDA ? host.pin_memory().to(_device) : host;
         return onDevice.MoveToOuterDisposeScope();
     }
