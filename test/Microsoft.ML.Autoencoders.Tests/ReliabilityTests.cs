@@ -135,8 +135,8 @@ public sealed class ReliabilityTests
 
         IDataView scored = model.Transform(mlContext.Data.LoadFromEnumerable(rows));
 
-        List<float> scores = Columns.Read<float>(scored, "Score");
-        List<bool> flags = Columns.Read<bool>(scored, "PredictedLabel");
+        float[] scores = Columns.Read<float>(scored, "Score");
+        bool[] flags = Columns.Read<bool>(scored, "PredictedLabel");
         Assert.IsTrue(float.IsPositiveInfinity(scores[1]) || scores[1] > 1e30f, $"score {scores[1]}");
         Assert.IsTrue(flags[1]);
     }
@@ -408,7 +408,7 @@ public sealed class ReliabilityTests
             options.Seed = null; // drawn from the context's seed
             options.ValidationFraction = 0.2f;
             AutoencoderTransformer model = mlContext.Autoencoders.Autoencoder(options).Fit(data);
-            return Columns.Bits(model.Transform(data), "Encoded", "Reconstruction", "Score", "PredictedLabel");
+            return OutputBits.Of(model.Transform(data), "Encoded", "Reconstruction", "Score", "PredictedLabel");
         }
 
         CollectionAssert.AreEqual(Run(), Run());
