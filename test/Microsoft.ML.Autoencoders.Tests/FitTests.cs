@@ -171,34 +171,6 @@ public sealed class FitTests
     }
 
     [TestMethod]
-    public void Fit_NonFiniteTrainingRow_ThrowsNamingRowAndColumn()
-    {
-        var mlContext = new MLContext(seed: 1);
-        ImageRow[] rows = WithNaNAt(FashionMnist.ReadRows("train", 50), 17, 300);
-
-        var e = Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.Autoencoder(codeSize: 4, epochs: 1).Fit(mlContext.Data.LoadFromEnumerable(rows)));
-
-        StringAssert.Contains(e.Message, "Row 17");
-        StringAssert.Contains(e.Message, "\"Features\"");
-        StringAssert.Contains(e.Message, nameof(AutoencoderEstimator.Options.SkipNonFiniteRows));
-    }
-
-    [TestMethod]
-    public void Fit_SkipNonFiniteRows_SkipsAndLogsCount()
-    {
-        var mlContext = new MLContext(seed: 1);
-        var messages = new List<string>();
-        mlContext.Log += (_, e) => { lock (messages) { messages.Add(e.Message); } };
-        ImageRow[] rows = WithNaNAt(WithNaNAt(FashionMnist.ReadRows("train", 50), 3, 10), 40, 700);
-        var options = new AutoencoderEstimator.Options { CodeSize = 4, EncoderHiddenSizes = [], Epochs = 1, SkipNonFiniteRows = true };
-
-        AutoencoderTransformer model = mlContext.Autoencoders.Autoencoder(options).Fit(mlContext.Data.LoadFromEnumerable(rows));
-
-        Assert.IsNotNull(model);
-        Assert.IsTrue(messages.Any(m => m.Contains("Skipped 2 training rows")), string.Join("\n", messages));
-    }
-
-    [TestMethod]
     public void Fit_LogsOneLinePerEpochAndReportsProgress()
     {
         var mlContext = new MLContext(seed: 1);
@@ -235,11 +207,5 @@ public sealed class FitTests
         Assert.AreEqual("Contamination", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => mlContext.Autoencoders.Autoencoder(contamination: 1.5f)).ParamName);
         Assert.AreEqual("Epochs", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => mlContext.Autoencoders.Autoencoder(epochs: 0)).ParamName);
         Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.Autoencoder(new AutoencoderEstimator.Options { EncodedColumnName = "Score" }));
-    }
-
-    private static ImageRow[] WithNaNAt(ImageRow[] rows, int row, int index)
-    {
-        rows[row].Features[index] = float.NaN;
-        return rows;
     }
 }

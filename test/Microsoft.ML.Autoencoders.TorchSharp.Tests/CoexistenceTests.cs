@@ -45,7 +45,7 @@ public sealed class CoexistenceTests
 
         Assert.HasCount(4, trained.TrainingHistory);
         Assert.IsLessThan(0.8 * trained.TrainingHistory[0].TrainingLoss, trained.TrainingHistory[^1].TrainingLoss, "the reconstruction error fell");
-        Assert.IsTrue(trained.Transform(data).GetColumn<float>("Score").All(float.IsFinite));
+        Assert.IsLessThan(trained.TrainingHistory[0].TrainingLoss, trained.Transform(data).GetColumn<float>("Score").Average(), "the trained model scores its rows below the first epoch's loss");
 
         Assembly[] torchSharps = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == "TorchSharp").ToArray();
         Assert.HasCount(1, torchSharps, $"one TorchSharp is loaded: {string.Join(", ", torchSharps.Select(a => a.FullName))}");
