@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML;
+using Microsoft.ML.Autoencoders.Samples;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 
@@ -112,8 +113,8 @@ internal static class ImputationBenchmark
     /// <summary>Fashion-MNIST pixels in [0, 1]: the first rows of the training file, and the first rows of the test file held out.</summary>
     private static (float[] Train, float[] Test, int Columns) Fashion(string folder, int trainRows, int testRows)
     {
-        FeatureMatrix train = IdxFile.ReadImages(Path.Combine(folder, "train-images-idx3-ubyte.gz"), limit: trainRows);
-        FeatureMatrix test = IdxFile.ReadImages(Path.Combine(folder, "t10k-images-idx3-ubyte.gz"), limit: testRows);
+        FeatureMatrix train = FashionMnist.Read("train", trainRows, folder).Images;
+        FeatureMatrix test = FashionMnist.Read("t10k", testRows, folder).Images;
         return (train.Values.ToArray(), test.Values.ToArray(), train.ColumnCount);
     }
 

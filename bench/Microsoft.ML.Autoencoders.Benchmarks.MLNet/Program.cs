@@ -8,6 +8,7 @@
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Autoencoders;
+using Microsoft.ML.Autoencoders.Samples;
 using Microsoft.ML.Data;
 
 if (args.FirstOrDefault() == "impute")
@@ -15,10 +16,9 @@ if (args.FirstOrDefault() == "impute")
     return Microsoft.ML.Autoencoders.Benchmarks.MLNet.ImputationBenchmark.Run(args[1..]);
 }
 
-const string dataDirectory = "/usr/share/datasets/fashion-mnist";
 int rounds = args.Length > 0 ? int.Parse(args[0]) : 15;
 
-FeatureMatrix images = IdxFile.ReadImages(Path.Combine(dataDirectory, "train-images-idx3-ubyte.gz"));
+FeatureMatrix images = FashionMnist.Read("train").Images;
 var mlContext = new MLContext(seed: 1);
 ImageRow[] rows = Enumerable.Range(0, images.RowCount).Select(i => new ImageRow { Features = images.Row(i).ToArray() }).ToArray();
 IDataView data = mlContext.Data.LoadFromEnumerable(rows);
@@ -90,12 +90,4 @@ static double Time(Action run)
     var clock = Stopwatch.StartNew();
     run();
     return clock.Elapsed.TotalSeconds;
-}
-
-/// <summary>One image as an ML.NET row.</summary>
-internal sealed class ImageRow
-{
-    /// <summary>The pixels, scaled to [0, 1].</summary>
-    [VectorType(784)]
-    public float[] Features = [];
 }

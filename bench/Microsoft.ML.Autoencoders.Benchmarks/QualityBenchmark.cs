@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.ML.Autoencoders.Samples;
 
 namespace Microsoft.ML.Autoencoders.Benchmarks;
 
@@ -24,10 +25,8 @@ internal static class QualityBenchmark
 
         string trainImages = Path.Combine(dataDirectory, "train-images-idx3-ubyte.gz");
         string trainLabels = Path.Combine(dataDirectory, "train-labels-idx1-ubyte.gz");
-        FeatureMatrix train = IdxFile.ReadImages(trainImages);
-        byte[] labels = IdxFile.ReadLabels(trainLabels);
-        FeatureMatrix test = IdxFile.ReadImages(Path.Combine(dataDirectory, "t10k-images-idx3-ubyte.gz"));
-        byte[] testLabels = IdxFile.ReadLabels(Path.Combine(dataDirectory, "t10k-labels-idx1-ubyte.gz"));
+        (FeatureMatrix train, byte[] labels) = FashionMnist.Read("train", directory: dataDirectory);
+        (FeatureMatrix test, byte[] testLabels) = FashionMnist.Read("t10k", directory: dataDirectory);
         Console.WriteLine($"one-class Fashion-MNIST: train on one class's {train.RowCount / 10} training images, score all {test.RowCount} test images; {epochs} epochs, batch {BatchSize}, Adam 1e-3");
 
         var means = new Dictionary<string, double>();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.ML.Autoencoders.Samples;
 
 namespace Microsoft.ML.Autoencoders.Benchmarks;
 
@@ -34,7 +35,7 @@ internal static class TrainingBenchmark
         string python = Option(args, "--python") ?? "/usr/bin/python3";
         int? limit = Option(args, "--limit") is string l ? int.Parse(l, CultureInfo.InvariantCulture) : null;
         string images = Path.Combine(dataDirectory, "train-images-idx3-ubyte.gz");
-        FeatureMatrix data = IdxFile.ReadImages(images, limit);
+        FeatureMatrix data = FashionMnist.Read("train", limit, dataDirectory).Images;
 
         double peak = MachinePeak.GflopsPerSecond();
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, measured FMA peak {peak:F0} GFLOP/s; data: {data.RowCount} images x {data.ColumnCount}");

@@ -15,8 +15,8 @@ string output = OutputFolder.For("AnomalyDetection");
 var clock = Stopwatch.StartNew();
 var mlContext = new MLContext(seed: 1);
 
-ImageRow[] train = Load("train");
-ImageRow[] test = Load("t10k");
+ImageRow[] train = FashionMnist.ReadRows("train");
+ImageRow[] test = FashionMnist.ReadRows("t10k");
 IDataView normalData = mlContext.Data.LoadFromEnumerable(train.Where(r => r.Class == normalClass));
 IDataView testData = mlContext.Data.LoadFromEnumerable(test.Select(r => r with { Label = r.Class == normalClass ? 0f : 1f }));
 Console.WriteLine($"Fashion-MNIST: normal class {normalClass} ({classNames[normalClass]}), {train.Count(r => r.Class == normalClass)} training images; testing on all {test.Length} test images ({test.Count(r => r.Class != normalClass)} anomalies).");
@@ -110,23 +110,3 @@ ImageGrid.Save(Path.Combine(output, "top-flags.png"), "Top flags: image, reconst
 
 Console.WriteLine($"Pictures: {Path.Combine(output, "loss.png")}, roc.png, extremes.png, top-flags.png");
 Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
-
-ImageRow[] Load(string set)
-{
-    (FeatureMatrix images, byte[] classes) = FashionMnist.Read(set);
-    return Enumerable.Range(0, images.RowCount).Select(i => new ImageRow { Class = classes[i], Features = images.Row(i).ToArray() }).ToArray();
-}
-
-/// <summary>A Fashion-MNIST image with its class and, for the test set, its anomaly labels.</summary>
-internal sealed record ImageRow
-{
-    /// <summary>The class, 0 to 9.</summary>
-    public float Class { get; init; }
-
-    /// <summary>1 for an anomaly (any other class), 0 for normal: the label ML.NET's anomaly evaluator reads.</summary>
-    public float Label { get; init; }
-
-    /// <summary>The pixels, scaled to [0, 1].</summary>
-    [VectorType(784)]
-    public float[] Features { get; init; } = [];
-}

@@ -6,7 +6,6 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Autoencoders;
 using Microsoft.ML.Autoencoders.Samples;
-using Microsoft.ML.Data;
 
 NoiseKind noise = args.Length > 0 ? Enum.Parse<NoiseKind>(args[0], ignoreCase: true) : NoiseKind.Gaussian;
 float noiseLevel = args.Length > 1 ? float.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : noise == NoiseKind.Gaussian ? 0.3f : 0.5f;
@@ -123,11 +122,3 @@ static double Psnr(float[] image, float[] reference)
 }
 
 static float[] Clip(float[] image) => image.Select(v => Math.Clamp(v, 0f, 1f)).ToArray(); // for display only
-
-/// <summary>A Fashion-MNIST image, its pixels in [0, 1] (plus noise, for the noisy test images).</summary>
-internal sealed record ImageRow
-{
-    /// <summary>The pixels.</summary>
-    [VectorType(784)]
-    public float[] Features { get; init; } = [];
-}

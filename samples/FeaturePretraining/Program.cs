@@ -58,7 +58,7 @@ Charts.LineChart(Path.Combine(output, "loss.png"), $"Autoencoder 784-{autoencode
     new Series("training", history.Select(h => (double)h.Epoch).ToList(), history.Select(h => h.TrainingLoss).ToList()));
 IDataView codes = autoencoderModel.Transform(test);
 var plane = mlContext.Transforms.ProjectToPrincipalComponents("Plane", "Encoded", rank: 2, seed: 1).Fit(codes).Transform(codes);
-uint[] testClasses = Columns.Read<uint>(plane, "Class");
+float[] testClasses = Columns.Read<float>(plane, "Class");
 var points = Columns.ReadVectors(plane, "Plane").Select((p, i) => ((double)p[0], (double)p[1], (int)testClasses[i])).ToList();
 Charts.Scatter(Path.Combine(output, "codes.png"), "Autoencoder codes of the test images, first two principal components", "component 1", "component 2", points, FashionMnist.ClassNames);
 Console.WriteLine($"Pictures: {Path.Combine(output, "loss.png")}, codes.png");
@@ -77,20 +77,4 @@ Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
     return (name, size, metrics, time);
 }
 
-IDataView Load(string set, int? count)
-{
-    (FeatureMatrix images, byte[] classes) = FashionMnist.Read(set, count);
-    return mlContext.Data.LoadFromEnumerable(Enumerable.Range(0, images.RowCount)
-        .Select(i => new ImageRow { Class = classes[i], Features = images.Row(i).ToArray() }).ToArray());
-}
-
-/// <summary>A Fashion-MNIST image with its class.</summary>
-internal sealed class ImageRow
-{
-    /// <summary>The class, 0 to 9.</summary>
-    public uint Class { get; set; }
-
-    /// <summary>The pixels, scaled to [0, 1].</summary>
-    [VectorType(784)]
-    public float[] Features { get; set; } = [];
-}
+IDataView Load(string set, int? count) => mlContext.Data.LoadFromEnumerable(FashionMnist.ReadRows(set, count));

@@ -8,7 +8,6 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Autoencoders;
 using Microsoft.ML.Autoencoders.Samples;
-using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 
 int trainCount = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
@@ -90,11 +89,3 @@ double Rmse(float[][] imputed, IEnumerable<int>? images = null)
 
 static float[][] Hide(FeatureMatrix images, double fraction, Random random) =>
     Enumerable.Range(0, images.RowCount).Select(i => images.Row(i).ToArray().Select(v => random.NextDouble() < fraction ? float.NaN : v).ToArray()).ToArray();
-
-/// <summary>A Fashion-MNIST image, its pixels in [0, 1]; NaN where a pixel is missing.</summary>
-internal sealed record ImageRow
-{
-    /// <summary>The pixels.</summary>
-    [VectorType(784)]
-    public float[] Features { get; init; } = [];
-}

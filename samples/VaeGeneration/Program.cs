@@ -6,7 +6,6 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Autoencoders;
 using Microsoft.ML.Autoencoders.Samples;
-using Microsoft.ML.Data;
 
 int trainCount = args.Length > 0 ? int.Parse(args[0]) : 30_000;
 int codeSize = args.Length > 1 ? int.Parse(args[1]) : 8;
@@ -122,11 +121,3 @@ Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:F1} s.");
 
 static IEnumerable<ImageRow> Rows(FeatureMatrix images) =>
     Enumerable.Range(0, images.RowCount).Select(i => new ImageRow { Features = images.Row(i).ToArray() });
-
-/// <summary>A Fashion-MNIST image, its pixels in [0, 1].</summary>
-internal sealed record ImageRow
-{
-    /// <summary>The pixels.</summary>
-    [VectorType(784)]
-    public float[] Features { get; init; } = [];
-}

@@ -38,7 +38,7 @@ public sealed class OnnxExportCommandTests
         IDataView expected = here.Transform(data), actual = loaded.Transform(data);
         foreach (string column in OutputColumns)
         {
-            Assert.AreEqual(0, Columns.MaxError(Columns.Read(expected, column), Columns.Read(actual, column), r => true), column);
+            Assert.AreEqual(0, ColumnComparison.MaxError(ColumnComparison.Rows(expected, column), ColumnComparison.Rows(actual, column), r => true), column);
         }
     }
 

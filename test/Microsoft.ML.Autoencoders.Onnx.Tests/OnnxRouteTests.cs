@@ -27,13 +27,13 @@ public sealed class OnnxRouteTests
 
         IDataView expected = autoencoder.Transform(input), actual = onnx.Transform(input);
         CollectionAssert.AreEquivalent(Visible(expected), Visible(actual), "the same columns and types (FeatureErrors comes before the score here)");
-        float[][] scores = Columns.Read(expected, "AnomalyScore");
+        float[][] scores = ColumnComparison.Rows(expected, "AnomalyScore");
         Assert.AreEqual(float.MaxValue, scores[1000][0], "the NaN row");
         foreach (string column in AutoencoderColumns)
         {
             // The code and reconstruction of an unusable row mean nothing in either runtime; its score, label and feature errors are compared.
             bool meaningless = column is "Encoded" or "Reconstruction";
-            double error = Columns.MaxError(Columns.Read(expected, column), Columns.Read(actual, column), r => !meaningless || scores[r][0] != float.MaxValue);
+            double error = ColumnComparison.MaxError(ColumnComparison.Rows(expected, column), ColumnComparison.Rows(actual, column), r => !meaningless || scores[r][0] != float.MaxValue);
             Console.WriteLine($"{column}: largest error against the autoencoder transformer {error:E2}");
             Assert.IsLessThanOrEqualTo(1e-5, error, column);
         }
@@ -57,12 +57,12 @@ public sealed class OnnxRouteTests
         Assert.AreEqual(training.Schema.Count, schema.Count);
         IDataView data = mlContext.Data.LoadFromEnumerable(Accounts.Rows());
         IDataView before = converted.Transform(data), after = loaded.Transform(data), engine = model.Transform(data);
-        float[][] scores = Columns.Read(engine, "AnomalyScore");
+        float[][] scores = ColumnComparison.Rows(engine, "AnomalyScore");
         foreach (string column in AutoencoderColumns.Append("Score"))
         {
-            Assert.AreEqual(0, Columns.MaxError(Columns.Read(before, column), Columns.Read(after, column), r => true), $"{column} after Model.Load");
+            Assert.AreEqual(0, ColumnComparison.MaxError(ColumnComparison.Rows(before, column), ColumnComparison.Rows(after, column), r => true), $"{column} after Model.Load");
             bool meaningless = column is "Encoded" or "Reconstruction" or "Score";
-            double error = Columns.MaxError(Columns.Read(engine, column), Columns.Read(after, column), r => !meaningless || scores[r][0] != float.MaxValue);
+            double error = ColumnComparison.MaxError(ColumnComparison.Rows(engine, column), ColumnComparison.Rows(after, column), r => !meaningless || scores[r][0] != float.MaxValue);
             Console.WriteLine($"{column}: largest error against the engine's pipeline {error:E2}");
             Assert.IsLessThanOrEqualTo(1e-5, error, column);
         }

@@ -65,7 +65,7 @@ public sealed class DefaultsTests
     public void Autoencoder_NoOptionsOnImages_ReconstructsFarBetterThanTheMeanImage()
     {
         var mlContext = new MLContext(seed: 1);
-        ImageRow[] images = FashionMnist.Train.Take(2000).ToArray();
+        ImageRow[] images = FashionMnist.ReadRows("train", 2000);
         IDataView data = mlContext.Data.LoadFromEnumerable(images);
 
         AutoencoderTransformer model = mlContext.Autoencoders.Autoencoder("Features").Fit(data);

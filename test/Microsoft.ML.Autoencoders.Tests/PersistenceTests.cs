@@ -12,8 +12,8 @@ public sealed class PersistenceTests
     public void SaveModel_LoadIntoNewContext_OutputsIdenticalBytes()
     {
         var mlContext = new MLContext(seed: 1);
-        IDataView train = mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Take(1500));
-        IDataView test = mlContext.Data.LoadFromEnumerable(FashionMnist.Test.Take(300));
+        IDataView train = mlContext.Data.LoadFromEnumerable(FashionMnist.ReadRows("train", 1500));
+        IDataView test = mlContext.Data.LoadFromEnumerable(FashionMnist.ReadRows("t10k", 300));
         var pipeline = mlContext.Transforms.NormalizeMinMax("Features")
             .Append(mlContext.Autoencoders.Autoencoder(codeSize: 8, hiddenSizes: [32], epochs: 2, seed: 5))
             .Append(mlContext.Transforms.Concatenate("CodeAndScore", "Encoded", "Score"))
@@ -28,9 +28,9 @@ public sealed class PersistenceTests
 
         string[] columns = ["Features", "Encoded", "Reconstruction", "Score", "PredictedLabel", "FeatureErrors", "CodeAndScore"];
         IDataView expected = model.Transform(test);
-        IDataView actual = loaded.Transform(other.Data.LoadFromEnumerable(FashionMnist.Test.Take(300)));
+        IDataView actual = loaded.Transform(other.Data.LoadFromEnumerable(FashionMnist.ReadRows("t10k", 300)));
         string[] present = columns.Where(c => expected.Schema.GetColumnOrNull(c) != null).ToArray();
-        CollectionAssert.AreEqual(Columns.Bits(expected, present), Columns.Bits(actual, present));
+        CollectionAssert.AreEqual(OutputBits.Of(expected, present), OutputBits.Of(actual, present));
         Assert.AreEqual(train.Schema.Count, inputSchema.Count);
         Assert.IsInstanceOfType<TransformerChain<ITransformer>>(loaded);
         Assert.AreEqual(1, ((TransformerChain<ITransformer>)loaded).OfType<AutoencoderTransformer>().Count());
@@ -43,7 +43,7 @@ public sealed class PersistenceTests
         var mlContext = new MLContext(seed: 1);
         AutoencoderTransformer original = SharedModel.Transformer.WithThreshold(0.0125f);
         var stream = new MemoryStream();
-        IDataView test = mlContext.Data.LoadFromEnumerable(FashionMnist.Test.Take(50));
+        IDataView test = mlContext.Data.LoadFromEnumerable(FashionMnist.ReadRows("t10k", 50));
 
         mlContext.Autoencoders.SaveModel(original, test.Schema, stream);
         stream.Position = 0;
@@ -53,14 +53,14 @@ public sealed class PersistenceTests
         Assert.AreEqual(original.Columns, loaded.Columns);
         Assert.HasCount(original.TrainingHistory.Count, loaded.TrainingHistory);
         Assert.AreEqual(original.TrainingHistory[^1] with { SamplesPerSecond = 0, Elapsed = TimeSpan.Zero }, loaded.TrainingHistory[^1]);
-        CollectionAssert.AreEqual(Columns.Bits(original.Transform(test), "Score"), Columns.Bits(loaded.Transform(test), "Score"));
+        CollectionAssert.AreEqual(OutputBits.Of(original.Transform(test), "Score"), OutputBits.Of(loaded.Transform(test), "Score"));
     }
 
     [TestMethod]
     public void ModelSave_PipelineHoldingAutoencoder_ThrowsNamingSaveModel()
     {
         var mlContext = new MLContext(seed: 1);
-        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.Test.Take(50));
+        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.ReadRows("t10k", 50));
         ITransformer chain = new TransformerChain<ITransformer>(mlContext.Transforms.NormalizeMinMax("Features").Fit(data), SharedModel.Transformer);
 
         Exception e = Assert.Throws<Exception>(() => mlContext.Model.Save(chain, data.Schema, new MemoryStream()));
@@ -91,7 +91,7 @@ public sealed class PersistenceTests
         ITransformer loaded = mlContext.Autoencoders.LoadModel(Path.Combine(directory, "pipeline-v1.zip"), out DataViewSchema inputSchema);
 
         IDataView probe = SmallPipeline.Data(mlContext, 8, 20, seed: 11);
-        CollectionAssert.AreEqual(expected, Columns.Bits(loaded.Transform(probe), SmallPipeline.Columns));
+        CollectionAssert.AreEqual(expected, OutputBits.Of(loaded.Transform(probe), SmallPipeline.Columns));
         Assert.AreEqual("Vector<Single, 8>", inputSchema["Features"].Type.ToString());
         AutoencoderTransformer autoencoder = ((TransformerChain<ITransformer>)loaded).OfType<AutoencoderTransformer>().Single();
         CollectionAssert.AreEqual(new[] { 1, 2, 3 }, autoencoder.TrainingHistory.Select(r => r.Epoch).ToArray());

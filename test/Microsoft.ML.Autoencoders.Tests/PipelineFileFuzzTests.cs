@@ -158,7 +158,7 @@ public sealed class PipelineFileFuzzTests
             mlContext.Autoencoders.SaveModel(model, SmallPipeline.Data(mlContext, 8, 1, seed: 3).Schema, stream);
             var fixture = new Fixture { File = stream.ToArray() };
             fixture._probe = SmallPipeline.Data(fixture._context, 8, 20, seed: 11);
-            fixture._outputs = Columns.Bits(model.Transform(fixture._probe), SmallPipeline.Columns);
+            fixture._outputs = OutputBits.Of(model.Transform(fixture._probe), SmallPipeline.Columns);
             fixture._autoencoder = ((IEnumerable<ITransformer>)model).OfType<AutoencoderTransformer>().Single();
             _ = fixture.Load(fixture.File, "the original");
             return fixture;
@@ -199,7 +199,7 @@ public sealed class PipelineFileFuzzTests
             AutoencoderTransformer autoencoder;
             try
             {
-                outputs = Columns.Bits(loaded.Transform(_probe), SmallPipeline.Columns);
+                outputs = OutputBits.Of(loaded.Transform(_probe), SmallPipeline.Columns);
                 autoencoder = ((IEnumerable<ITransformer>)loaded).OfType<AutoencoderTransformer>().Single();
             }
             catch (Exception e)

@@ -6,7 +6,7 @@ internal static class SharedModel
     private static readonly Lazy<AutoencoderTransformer> Lazy = new(() =>
     {
         var mlContext = new MLContext(seed: 1);
-        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Take(2000));
+        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.ReadRows("train", 2000));
         return mlContext.Autoencoders.Autoencoder(codeSize: 16, hiddenSizes: [64], epochs: 3, seed: 7).Fit(data);
     });
 

@@ -24,7 +24,7 @@ public sealed class StreamingTests
     public void Fit_StreamingAndCached_GiveTheSameThresholdFromContamination()
     {
         var mlContext = new MLContext(seed: 1);
-        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Take(3000));
+        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.ReadRows("train", 3000));
         var options = new AutoencoderEstimator.Options { CodeSize = 16, Epochs = 1, Seed = 3, Contamination = 0.05f, StreamingBlockRows = 3000 };
 
         AutoencoderTransformer cached = mlContext.Autoencoders.Autoencoder(options).Fit(data);
@@ -40,7 +40,7 @@ public sealed class StreamingTests
     public void Fit_StreamingWithValidationFraction_ThrowsNamingTheOption()
     {
         var mlContext = new MLContext(seed: 1);
-        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Take(100));
+        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.ReadRows("train", 100));
         var options = new AutoencoderEstimator.Options { StreamTrainingData = true, ValidationFraction = 0.1f, Epochs = 1 };
 
         var error = Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.Autoencoder(options).Fit(data));

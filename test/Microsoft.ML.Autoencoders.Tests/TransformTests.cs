@@ -10,18 +10,18 @@ public sealed class TransformTests
     {
         var mlContext = new MLContext();
         AutoencoderTransformer model = SharedModel.Transformer;
-        IDataView output = model.Transform(mlContext.Data.LoadFromEnumerable(FashionMnist.Test.Take(20)));
+        IDataView output = model.Transform(mlContext.Data.LoadFromEnumerable(FashionMnist.ReadRows("t10k", 20)));
 
         Assert.AreEqual(new VectorDataViewType(NumberDataViewType.Single, 16), output.Schema["Encoded"].Type);
         Assert.AreEqual(new VectorDataViewType(NumberDataViewType.Single, 784), output.Schema["Reconstruction"].Type);
         Assert.AreEqual(NumberDataViewType.Single, output.Schema["Score"].Type);
         Assert.AreEqual(BooleanDataViewType.Instance, output.Schema["PredictedLabel"].Type);
         Assert.AreEqual(new VectorDataViewType(NumberDataViewType.Single, 784), output.Schema["FeatureErrors"].Type);
-        List<float[]> features = Columns.ReadVectors(output, "Features");
-        List<float[]> reconstructions = Columns.ReadVectors(output, "Reconstruction");
-        List<float> scores = Columns.Read<float>(output, "Score");
-        List<bool> labels = Columns.Read<bool>(output, "PredictedLabel");
-        for (int i = 0; i < scores.Count; i++)
+        float[][] features = Columns.ReadVectors(output, "Features");
+        float[][] reconstructions = Columns.ReadVectors(output, "Reconstruction");
+        float[] scores = Columns.Read<float>(output, "Score");
+        bool[] labels = Columns.Read<bool>(output, "PredictedLabel");
+        for (int i = 0; i < scores.Length; i++)
         {
             double mse = features[i].Zip(reconstructions[i], (x, y) => (double)(x - y) * (x - y)).Average();
             Assert.AreEqual(mse, scores[i], 1e-5 * mse + 1e-7);
@@ -34,12 +34,12 @@ public sealed class TransformTests
     {
         var mlContext = new MLContext();
         AutoencoderTransformer model = SharedModel.Transformer;
-        ImageRow[] rows = FashionMnist.Test.Take(1100).ToArray();
+        ImageRow[] rows = FashionMnist.ReadRows("t10k", 1100);
         float[] inputs = rows.SelectMany(r => r.Features).ToArray();
         float[] codes = new float[rows.Length * 16];
         model.Model.Encode(inputs, codes);
 
-        List<float[]> encoded = Columns.ReadVectors(model.Transform(mlContext.Data.LoadFromEnumerable(rows)), "Encoded");
+        float[][] encoded = Columns.ReadVectors(model.Transform(mlContext.Data.LoadFromEnumerable(rows)), "Encoded");
 
         CollectionAssert.AreEqual(codes, encoded.SelectMany(c => c).ToArray());
     }
@@ -49,11 +49,11 @@ public sealed class TransformTests
     {
         var mlContext = new MLContext();
         AutoencoderTransformer model = SharedModel.Transformer;
-        ImageRow[] rows = FashionMnist.Test.Take(30).ToArray();
+        ImageRow[] rows = FashionMnist.ReadRows("t10k", 30);
         IDataView data = mlContext.Data.LoadFromEnumerable(rows);
         ITransformer chain = mlContext.Transforms.CopyColumns("Pixels", "Features").Fit(data).Append(model);
-        List<float> expected = Columns.Read<float>(chain.Transform(data), "Score");
-        List<float[]> expectedCodes = Columns.ReadVectors(chain.Transform(data), "Encoded");
+        float[] expected = Columns.Read<float>(chain.Transform(data), "Score");
+        float[][] expectedCodes = Columns.ReadVectors(chain.Transform(data), "Encoded");
 
         var engine = mlContext.Model.CreatePredictionEngine<ImageRow, Prediction>(chain);
         for (int i = 0; i < rows.Length; i++)
@@ -70,7 +70,7 @@ public sealed class TransformTests
     public void GetRowCursorSet_ParallelCursors_SameRowsAsOneCursor()
     {
         var mlContext = new MLContext();
-        IDataView data = mlContext.Data.Cache(mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Take(3000)));
+        IDataView data = mlContext.Data.Cache(mlContext.Data.LoadFromEnumerable(FashionMnist.ReadRows("train", 3000)));
         IDataView output = SharedModel.Transformer.Transform(data);
         var columns = new[] { output.Schema["Id"], output.Schema["Score"], output.Schema["Encoded"] };
         Dictionary<uint, (float Score, float[] Code)> single = ReadById(output.GetRowCursor(columns));
@@ -93,7 +93,7 @@ public sealed class TransformTests
     public void GetRowCursor_Shuffled_PassthroughColumnsStayWithTheirRows()
     {
         var mlContext = new MLContext();
-        IDataView data = mlContext.Data.Cache(mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Take(1500)));
+        IDataView data = mlContext.Data.Cache(mlContext.Data.LoadFromEnumerable(FashionMnist.ReadRows("train", 1500)));
         IDataView output = SharedModel.Transformer.Transform(data);
         var columns = new[] { output.Schema["Id"], output.Schema["Score"], output.Schema["Encoded"] };
         Dictionary<uint, (float Score, float[] Code)> ordered = ReadById(output.GetRowCursor(columns));
@@ -122,7 +122,7 @@ public sealed class TransformTests
     public void FilterRows_BeforeAndAfterTransform_ScoresMatchUnfiltered()
     {
         var mlContext = new MLContext();
-        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.Test.Take(1200));
+        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.ReadRows("t10k", 1200));
         AutoencoderTransformer model = SharedModel.Transformer;
         Dictionary<uint, (float Score, float[] Code)> all = ReadById(model.Transform(data).GetRowCursor(model.Transform(data).Schema));
 
@@ -131,7 +131,7 @@ public sealed class TransformTests
 
         Dictionary<uint, (float Score, float[] Code)> filteredBefore = ReadById(before.GetRowCursor(before.Schema));
         Dictionary<uint, (float Score, float[] Code)> filteredAfter = ReadById(after.GetRowCursor(after.Schema));
-        Assert.AreEqual(FashionMnist.Test.Take(1200).Count(r => r.Class is >= 2 and < 5), filteredBefore.Count);
+        Assert.AreEqual(FashionMnist.ReadRows("t10k", 1200).Count(r => r.Class is >= 2 and < 5), filteredBefore.Count);
         Assert.AreEqual(all.Count(p => p.Value.Score < model.Threshold), filteredAfter.Count);
         foreach ((uint id, (float score, float[] code)) in filteredBefore.Concat(filteredAfter))
         {
@@ -144,14 +144,14 @@ public sealed class TransformTests
     public void Transform_OutputColumnSwitchedOff_IsNotInSchema()
     {
         var mlContext = new MLContext(seed: 1);
-        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.Train.Take(200));
+        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.ReadRows("train", 200));
         var options = new AutoencoderEstimator.Options { CodeSize = 4, EncoderHiddenSizes = [], Epochs = 1, ReconstructionColumnName = null, FeatureErrorsColumnName = "", EncodedColumnName = "Code" };
         AutoencoderEstimator estimator = mlContext.Autoencoders.Autoencoder(options);
 
         IDataView output = estimator.Fit(data).Transform(data);
         SchemaShape shape = estimator.GetOutputSchema(Shapes.Of<ImageRow>(mlContext));
 
-        string[] expected = ["Id", "Class", "Features", "Code", "Score", "PredictedLabel"];
+        string[] expected = ["Id", "Class", "Label", "Features", "Code", "Score", "PredictedLabel"];
         CollectionAssert.AreEqual(expected, output.Schema.Select(c => c.Name).ToArray());
         CollectionAssert.AreEquivalent(expected, shape.Select(c => c.Name).ToArray());
         Assert.AreEqual(SchemaShape.Column.VectorKind.Vector, shape.Single(c => c.Name == "Code").Kind);

@@ -16,16 +16,16 @@ public sealed class UnusableRowTests
     {
         var mlContext = new MLContext();
         AutoencoderTransformer model = SharedModel.Transformer;
-        ImageRow[] rows = FashionMnist.Test.Take(BadValues.Length + 1).Select(Copy).ToArray();
+        ImageRow[] rows = FashionMnist.ReadRows("t10k", BadValues.Length + 1);
         for (int i = 0; i < BadValues.Length; i++)
         {
             rows[i + 1].Features[100 + i] = BadValues[i];
         }
 
         IDataView output = model.Transform(mlContext.Data.LoadFromEnumerable(rows));
-        List<float> scores = Columns.Read<float>(output, "Score");
-        List<bool> labels = Columns.Read<bool>(output, "PredictedLabel");
-        List<float[]> errors = Columns.ReadVectors(output, "FeatureErrors");
+        float[] scores = Columns.Read<float>(output, "Score");
+        bool[] labels = Columns.Read<bool>(output, "PredictedLabel");
+        float[][] errors = Columns.ReadVectors(output, "FeatureErrors");
 
         Assert.IsTrue(float.IsFinite(scores[0]));
         Assert.AreEqual(scores[0] > model.Threshold, labels[0]);
@@ -47,7 +47,7 @@ public sealed class UnusableRowTests
         // score, would give 0.
         var mlContext = new MLContext();
         AutoencoderTransformer model = SharedModel.Transformer;
-        LabeledRow[] rows = FashionMnist.Test.Take(42).Select(r => new LabeledRow { Features = (float[])r.Features.Clone() }).ToArray();
+        ImageRow[] rows = FashionMnist.ReadRows("t10k", 42);
         float[] cleanScores = model.Model.Score(new FeatureMatrix(rows.SelectMany(r => r.Features).ToArray(), 784));
         int missed = Enumerable.Range(1, rows.Length - 1).MinBy(i => cleanScores[i]);
         rows[0].Features[300] = float.NaN;
@@ -68,14 +68,14 @@ public sealed class UnusableRowTests
         var mlContext = new MLContext();
         AutoencoderTransformer model = SharedModel.Transformer;
         var engine = mlContext.Model.CreatePredictionEngine<ImageRow, ErrorPrediction>(model);
-        ImageRow clean = Copy(FashionMnist.Test[7]);
+        ImageRow clean = FashionMnist.ReadRows("t10k", 8)[7];
 
         ErrorPrediction normal = engine.Predict(clean);
         Assert.IsTrue(float.IsFinite(normal.Score));
         Assert.IsTrue(normal.FeatureErrors.All(float.IsFinite));
         foreach (float bad in BadValues)
         {
-            ImageRow row = Copy(clean);
+            ImageRow row = clean with { Features = (float[])clean.Features.Clone() };
             row.Features[123] = bad;
 
             ErrorPrediction prediction = engine.Predict(row);
@@ -93,19 +93,6 @@ public sealed class UnusableRowTests
         {
             Assert.AreEqual(j == feature ? float.PositiveInfinity : float.NaN, errors[j], $"{message}, feature {j}");
         }
-    }
-
-    private static ImageRow Copy(ImageRow row) => new() { Id = row.Id, Class = row.Class, Features = (float[])row.Features.Clone() };
-
-    /// <summary>A Fashion-MNIST image with an anomaly label.</summary>
-    public sealed class LabeledRow
-    {
-        /// <summary>1 for an anomaly, 0 for a normal row.</summary>
-        public float Label;
-
-        /// <summary>The pixels.</summary>
-        [VectorType(784)]
-        public float[] Features = [];
     }
 
     /// <summary>What the prediction engine returns.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.ML.Autoencoders.Tests.Data;
-
 namespace Microsoft.ML.Autoencoders.Tests;
 
 /// <summary>
@@ -9,7 +7,7 @@ namespace Microsoft.ML.Autoencoders.Tests;
 [TestClass]
 public sealed class FamilyTrainingTests
 {
-    private static readonly Lazy<FeatureMatrix> Images = new(() => FashionMnist.TrainingSubset(1000).Images);
+    private static readonly Lazy<FeatureMatrix> Images = new(() => FashionMnist.Read("train", 1000).Images);
 
     private static AutoencoderArchitecture Dense(Activation code = Activation.Identity, int[]? hidden = null) =>
         new(784, hidden ?? [64], 16, null, Activation.Relu, code, Activation.Sigmoid);

@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Autoencoders.Tests.Data;
 
 namespace Microsoft.ML.Autoencoders.Tests;
 
@@ -12,8 +11,7 @@ public sealed class PipelineTests
     public void Fit_TorchSharpBackend_MatchesTheEngineAndSavesWithoutIt()
     {
         var mlContext = new MLContext(seed: 1);
-        FeatureMatrix images = FashionMnist.TrainingSubset(600).Images;
-        IDataView data = mlContext.Data.LoadFromEnumerable(Enumerable.Range(0, images.RowCount).Select(r => new Image { Features = images.Row(r).ToArray() }));
+        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.ReadRows("train", 600));
         AutoencoderEstimator.Options Options(TrainingBackend backend) => new() { EncoderHiddenSizes = [64], CodeSize = 16, OutputActivation = Activation.Sigmoid, Epochs = 4, Seed = 3, Backend = backend };
 
         AutoencoderTransformer torch = mlContext.Autoencoders.Autoencoder(Options(new TorchSharpBackend(TorchDevice.Cpu))).Fit(data);
@@ -38,10 +36,4 @@ public sealed class PipelineTests
     }
 
     private static float[] Scores(IDataView view) => view.GetColumn<float>("Score").ToArray();
-
-    private sealed class Image
-    {
-        [VectorType(784)]
-        public float[] Features { get; set; } = [];
-    }
 }

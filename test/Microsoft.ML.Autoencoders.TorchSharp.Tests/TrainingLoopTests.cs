@@ -1,6 +1,5 @@
 using Microsoft.ML.Autoencoders.Backends;
 using Microsoft.ML.Autoencoders.Modules;
-using Microsoft.ML.Autoencoders.Tests.Data;
 
 namespace Microsoft.ML.Autoencoders.Tests;
 
@@ -15,8 +14,8 @@ public sealed class TrainingLoopTests
     [TestMethod]
     public void EarlyStopping_RestoresTheBestEpochsWeightsIntoTheEngineModel()
     {
-        FeatureMatrix train = FashionMnist.TrainingSubset(40).Images;
-        FeatureMatrix validation = FashionMnist.TestSubset(300).Images;
+        FeatureMatrix train = FashionMnist.Read("train", 40).Images;
+        FeatureMatrix validation = FashionMnist.Read("t10k", 300).Images;
         var wide = new AutoencoderArchitecture(784, [256], 64, null, Activation.Relu, Activation.Identity, Activation.Sigmoid);
         var options = new TrainingOptions { Epochs = 300, BatchSize = 8, LearningRate = 0.003f, EarlyStoppingPatience = 5, Seed = 2 };
 
@@ -34,7 +33,7 @@ public sealed class TrainingLoopTests
         var reports = new List<EpochReport>();
         var options = new TrainingOptions { Epochs = 3, ValidationFraction = 0.2f, Schedule = LearningRateSchedule.Step, StepDecayEpochs = 1, StepDecayFactor = 0.5f };
 
-        TrainingResult result = Backend.Train(Small, options, FashionMnist.TrainingSubset(500).Images, null, new SynchronousProgress(reports.Add));
+        TrainingResult result = Backend.Train(Small, options, FashionMnist.Read("train", 500).Images, null, new SynchronousProgress(reports.Add));
 
         CollectionAssert.AreEqual(result.History.ToArray(), reports.ToArray());
         Assert.IsTrue(reports.All(r => r.ValidationLoss > 0 && r.SamplesPerSecond > 0));
@@ -53,7 +52,7 @@ public sealed class TrainingLoopTests
         });
 
         Assert.ThrowsExactly<OperationCanceledException>(() =>
-            Backend.Train(Small, new TrainingOptions { Epochs = 50 }, FashionMnist.TrainingSubset(200).Images, null, progress, cancellation.Token));
+            Backend.Train(Small, new TrainingOptions { Epochs = 50 }, FashionMnist.Read("train", 200).Images, null, progress, cancellation.Token));
 
         Assert.AreEqual(1, reports.Count);
     }
@@ -61,7 +60,7 @@ public sealed class TrainingLoopTests
     [TestMethod]
     public void Streaming_ReadsEveryBlockEachEpochAndLearns()
     {
-        FeatureMatrix images = FashionMnist.TrainingSubset(1000).Images;
+        FeatureMatrix images = FashionMnist.Read("train", 1000).Images;
         var source = new Blocks(images);
         var options = new TrainingOptions { Epochs = 4, StreamingBlockRows = 300, Noise = NoiseKind.SaltAndPepper };
 
@@ -81,16 +80,16 @@ public sealed class TrainingLoopTests
         var options = new TrainingOptions { Epochs = 5, Optimizer = Optimizer.Sgd, LearningRate = 1e6f, Loss = LossFunction.MeanSquaredError };
         var identityOutput = new AutoencoderArchitecture(784, [32], 8);
 
-        TrainingResult result = Backend.Train(identityOutput, options, FashionMnist.TrainingSubset(200).Images);
+        TrainingResult result = Backend.Train(identityOutput, options, FashionMnist.Read("train", 200).Images);
 
         Assert.AreEqual(TrainingStopReason.Diverged, result.StopReason, result.Message);
-        Assert.IsTrue(result.Model.Score(FashionMnist.TestSubset(20).Images).All(float.IsFinite));
+        Assert.IsTrue(result.Model.Score(FashionMnist.Read("t10k", 20).Images).All(float.IsFinite));
     }
 
     [TestMethod]
     public void Training_LeavesNoTensorAlive()
     {
-        FeatureMatrix images = FashionMnist.TrainingSubset(300).Images;
+        FeatureMatrix images = FashionMnist.Read("train", 300).Images;
         var options = new TrainingOptions { Epochs = 3, Noise = NoiseKind.SaltAndPepper, ValidationFraction = 0.2f, EarlyStoppingPatience = 1 };
         var variational = new AutoencoderArchitecture(784, [32], 4, null, Activation.Relu, Activation.Identity, Activation.Sigmoid) { IsVariational = true };
         Backend.Train(Small, options, images); // loads libtorch and whatever TorchSharp keeps for good
@@ -108,7 +107,7 @@ public sealed class TrainingLoopTests
     [TestMethod]
     public void Training_TenEpochsWithNoGarbageCollection_ResidentMemoryStaysFlat()
     {
-        FeatureMatrix images = FashionMnist.TrainingSubset(2000).Images;
+        FeatureMatrix images = FashionMnist.Read("train", 2000).Images;
         var network = new AutoencoderArchitecture(784, [256], 64, null, Activation.Relu, Activation.Relu, Activation.Sigmoid);
         Backend.Train(network, new TrainingOptions { Epochs = 1, BatchSize = 64 }, images); // libtorch, its thread pool and its allocator warm up
         var resident = new List<long>();
@@ -136,7 +135,7 @@ public sealed class TrainingLoopTests
     [TestMethod]
     public void BadData_IsRefusedBeforeTrainingNamingTheRow()
     {
-        float[] values = FashionMnist.TrainingSubset(10).Images.Values.ToArray();
+        float[] values = FashionMnist.Read("train", 10).Images.Values.ToArray();
         values[3 * 784 + 5] = float.NaN;
 
         var e = Assert.ThrowsExactly<ArgumentException>(() => Backend.Train(Small, new TrainingOptions(), new FeatureMatrix(values, 784)));

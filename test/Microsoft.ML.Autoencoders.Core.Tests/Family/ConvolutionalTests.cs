@@ -1,6 +1,5 @@
 using Microsoft.ML.Autoencoders.Networks;
 using Microsoft.ML.Autoencoders.Numerics;
-using Microsoft.ML.Autoencoders.Tests.Data;
 using Microsoft.ML.Autoencoders.Training;
 
 namespace Microsoft.ML.Autoencoders.Tests.Family;
@@ -61,8 +60,8 @@ public sealed class ConvolutionalTests
     [TestMethod]
     public void Train_SmallConvolutionalAutoencoder_BeatsDenseOneOfSameCodeSizeOnHeldOutImages()
     {
-        FeatureMatrix train = FashionMnist.TrainingSubset(6000).Images;
-        FeatureMatrix test = FashionMnist.TestSubset(1000).Images;
+        FeatureMatrix train = FashionMnist.Read("train", 6000).Images;
+        FeatureMatrix test = FashionMnist.Read("t10k", 1000).Images;
         var options = new TrainingOptions { Epochs = 5, BatchSize = 64, LearningRate = 2e-3f, Seed = 11 };
         var convolutional = AutoencoderArchitecture.Convolutional(Fashion(codeSize: 32));
         var dense = new AutoencoderArchitecture(784, [256], 32, null, Activation.Relu, Activation.Identity, Activation.Sigmoid);

@@ -1,7 +1,6 @@
 using System.Numerics.Tensors;
 using Microsoft.ML.Autoencoders.Members;
 using Microsoft.ML.Autoencoders.Numerics;
-using Microsoft.ML.Autoencoders.Tests.Data;
 
 namespace Microsoft.ML.Autoencoders.Tests.Family;
 
@@ -12,8 +11,8 @@ public sealed class FamilyLearningTests
     [TestMethod]
     public void Train_DenoisingWithMasking_ReconstructsHeldOutImagesCloserToCleanThanTheNoisyInput()
     {
-        FeatureMatrix train = FashionMnist.TrainingSubset(6000).Images;
-        FeatureMatrix test = FashionMnist.TestSubset(1000).Images;
+        FeatureMatrix train = FashionMnist.Read("train", 6000).Images;
+        FeatureMatrix test = FashionMnist.Read("t10k", 1000).Images;
         var architecture = new AutoencoderArchitecture(784, [256], 64, null, Activation.Relu, Activation.Relu, Activation.Sigmoid);
         var options = new TrainingOptions { Epochs = 6, Noise = NoiseKind.Masking, NoiseLevel = 0.5f, Seed = 3 };
         AutoencoderModel model = new AutoencoderTrainer(architecture, options).Train(train).Model;
@@ -35,8 +34,8 @@ public sealed class FamilyLearningTests
     [TestMethod]
     public void Train_KlSparsityOnSigmoidCode_MeanActivationNearTarget()
     {
-        FeatureMatrix train = FashionMnist.TrainingSubset(6000).Images;
-        FeatureMatrix test = FashionMnist.TestSubset(1000).Images;
+        FeatureMatrix train = FashionMnist.Read("train", 6000).Images;
+        FeatureMatrix test = FashionMnist.Read("t10k", 1000).Images;
         var architecture = new AutoencoderArchitecture(784, [256], 64, null, Activation.Relu, Activation.Sigmoid, Activation.Sigmoid);
         var options = new TrainingOptions { Epochs = 6, SparsityPenalty = 0.05f, SparsityTarget = 0.05f, Seed = 4 };
         AutoencoderModel model = new AutoencoderTrainer(architecture, options).Train(train).Model;
@@ -49,8 +48,8 @@ public sealed class FamilyLearningTests
     [TestMethod]
     public void Train_CodeL1Penalty_MakesCodesSparserThanWithout()
     {
-        FeatureMatrix train = FashionMnist.TrainingSubset(3000).Images;
-        FeatureMatrix test = FashionMnist.TestSubset(500).Images;
+        FeatureMatrix train = FashionMnist.Read("train", 3000).Images;
+        FeatureMatrix test = FashionMnist.Read("t10k", 500).Images;
         var architecture = new AutoencoderArchitecture(784, [128], 64, null, Activation.Relu, Activation.Relu, Activation.Sigmoid);
         double Active(float penalty)
         {
@@ -73,8 +72,8 @@ public sealed class FamilyLearningTests
     [TestMethod]
     public void Train_WinnerTakeAll_ExactlyKNonZeroCodeEntriesPerRow()
     {
-        FeatureMatrix train = FashionMnist.TrainingSubset(3000).Images;
-        FeatureMatrix test = FashionMnist.TestSubset(500).Images;
+        FeatureMatrix train = FashionMnist.Read("train", 3000).Images;
+        FeatureMatrix test = FashionMnist.Read("t10k", 500).Images;
         var architecture = new AutoencoderArchitecture(784, [256], 64, null, Activation.Relu, Activation.Identity, Activation.Sigmoid) { WinnerTakeAllK = 8 };
         var options = new TrainingOptions { Epochs = 4, LifetimeSparsity = 0.2f, Seed = 6 };
         TrainingResult result = new AutoencoderTrainer(architecture, options).Train(train);
@@ -119,8 +118,8 @@ public sealed class FamilyLearningTests
     [TestMethod]
     public void Train_Variational_ElboImprovesAndPriorSamplesMatchDataMoments()
     {
-        FeatureMatrix train = FashionMnist.TrainingSubset(6000).Images;
-        FeatureMatrix test = FashionMnist.TestSubset(1000).Images;
+        FeatureMatrix train = FashionMnist.Read("train", 6000).Images;
+        FeatureMatrix test = FashionMnist.Read("t10k", 1000).Images;
         // A small latent space: with 16 dimensions and this little training the prior covers regions the posterior never visits.
         var architecture = new AutoencoderArchitecture(784, [256], 4, null, Activation.Relu, Activation.Identity, Activation.Sigmoid) { IsVariational = true };
         var options = new TrainingOptions { Epochs = 8, Seed = 9, ValidationFraction = 0.1f };
@@ -153,7 +152,7 @@ public sealed class FamilyLearningTests
     [TestMethod]
     public void Interpolate_BetweenTwoImages_StartsAndEndsAtTheirReconstructions()
     {
-        FeatureMatrix train = FashionMnist.TrainingSubset(2000).Images;
+        FeatureMatrix train = FashionMnist.Read("train", 2000).Images;
         var architecture = new AutoencoderArchitecture(784, [128], 8, null, Activation.Relu, Activation.Identity, Activation.Sigmoid) { IsVariational = true };
         AutoencoderModel model = new AutoencoderTrainer(architecture, new TrainingOptions { Epochs = 2, Seed = 10 }).Train(train).Model;
 

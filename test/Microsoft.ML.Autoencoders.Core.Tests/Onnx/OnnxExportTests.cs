@@ -1,4 +1,3 @@
-using Microsoft.ML.Autoencoders.Tests.Data;
 using Microsoft.ML.Autoencoders.Tests.Family;
 using Microsoft.ML.OnnxRuntime;
 
@@ -13,9 +12,9 @@ public sealed class OnnxExportTests
 {
     private static readonly TrainingOptions Brief = new() { Epochs = 2, BatchSize = 64, Seed = 5 };
 
-    private static FeatureMatrix Train => FashionMnist.TrainingSubset(1000).Images;
+    private static FeatureMatrix Train => FashionMnist.Read("train", 1000).Images;
 
-    private static FeatureMatrix Rows => OnnxRuntimeCheck.WithEdgeRows(FashionMnist.TestSubset(300).Images);
+    private static FeatureMatrix Rows => OnnxRuntimeCheck.WithEdgeRows(FashionMnist.Read("t10k", 300).Images);
 
     [TestMethod]
     public void ExportOnnx_DenseAutoencoder_MatchesEngineInOnnxRuntime() =>
@@ -55,7 +54,7 @@ public sealed class OnnxExportTests
         AutoencoderArchitecture architecture = AutoencoderArchitecture.Convolutional(layout, Activation.LeakyRelu, Activation.Elu, Activation.Sigmoid);
         AutoencoderModel model = new AutoencoderTrainer(architecture, new TrainingOptions { Epochs = 1, BatchSize = 64, Seed = 5 }).Train(TwoChannels(Train)).Model;
 
-        OnnxRuntimeCheck.ExportAndCompare("convolutional, two channels, map code", model, OnnxRuntimeCheck.WithEdgeRows(TwoChannels(FashionMnist.TestSubset(300).Images)), Median(model));
+        OnnxRuntimeCheck.ExportAndCompare("convolutional, two channels, map code", model, OnnxRuntimeCheck.WithEdgeRows(TwoChannels(FashionMnist.Read("t10k", 300).Images)), Median(model));
     }
 
     [TestMethod]
@@ -82,8 +81,8 @@ public sealed class OnnxExportTests
         model.ExportOnnx(stream);
         using var session = new InferenceSession(stream.ToArray());
 
-        Assert.HasCount(1, OnnxRuntimeCheck.Run(session, FashionMnist.TestSubset(1).Images)["Score"]);
-        Assert.HasCount(1500, OnnxRuntimeCheck.Run(session, FashionMnist.TestSubset(1500).Images)["Score"]);
+        Assert.HasCount(1, OnnxRuntimeCheck.Run(session, FashionMnist.Read("t10k", 1).Images)["Score"]);
+        Assert.HasCount(1500, OnnxRuntimeCheck.Run(session, FashionMnist.Read("t10k", 1500).Images)["Score"]);
         Assert.IsFalse(session.OutputMetadata.ContainsKey("PredictedLabel"), "without a threshold, the default export leaves the label out");
         CollectionAssert.AreEqual(new[] { "Encoded", "Reconstruction", "Score", "FeatureErrors" }, session.OutputNames.ToArray());
         Assert.AreEqual(-1, session.InputMetadata["Features"].Dimensions[0], "dynamic batch");
@@ -98,7 +97,7 @@ public sealed class OnnxExportTests
         var stream = new MemoryStream();
         model.ExportOnnx(stream, new OnnxExportOptions { SingleRow = true, Threshold = 0.02f });
         using var session = new InferenceSession(stream.ToArray());
-        FeatureMatrix row = FashionMnist.TestSubset(1).Images;
+        FeatureMatrix row = FashionMnist.Read("t10k", 1).Images;
 
         var input = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(row.Values.ToArray(), [784]);
         using var results = session.Run([NamedOnnxValue.CreateFromTensor("Features", input)]);
@@ -119,7 +118,7 @@ public sealed class OnnxExportTests
         var stream = new MemoryStream();
         model.ExportOnnx(stream, new OnnxExportOptions { ApproximateSigmoid = true, ScoreName = null, PredictedLabelName = null, FeatureErrorsName = null });
         using var session = new InferenceSession(stream.ToArray());
-        FeatureMatrix rows = FashionMnist.TestSubset(300).Images;
+        FeatureMatrix rows = FashionMnist.Read("t10k", 300).Images;
 
         Dictionary<string, float[]> onnx = OnnxRuntimeCheck.Run(session, rows);
 
@@ -179,7 +178,7 @@ public sealed class OnnxExportTests
         var stream = new MemoryStream();
         model.ExportOnnx(stream, new OnnxExportOptions { ReconstructionName = null, ScoreName = null, PredictedLabelName = null, FeatureErrorsName = null });
         using var session = new InferenceSession(stream.ToArray());
-        FeatureMatrix rows = FashionMnist.TestSubset(100).Images;
+        FeatureMatrix rows = FashionMnist.Read("t10k", 100).Images;
 
         float[] codes = OnnxRuntimeCheck.Run(session, rows)["Encoded"];
 
@@ -205,7 +204,7 @@ public sealed class OnnxExportTests
     /// <summary>The median score of test images: a threshold that labels about half of them anomalies.</summary>
     private static float Median(AutoencoderModel model)
     {
-        FeatureMatrix test = FashionMnist.TestSubset(300).Images;
+        FeatureMatrix test = FashionMnist.Read("t10k", 300).Images;
         if (model.InputSize != test.ColumnCount)
         {
             test = TwoChannels(test);

@@ -1,5 +1,3 @@
-using Microsoft.ML.Autoencoders.Tests.Data;
-
 namespace Microsoft.ML.Autoencoders.Tests.Training;
 
 /// <summary>The benchmark network learns real images, and a seed reproduces it exactly.</summary>
@@ -12,8 +10,8 @@ public sealed class FashionMnistLearningTests
     [TestMethod]
     public void Train_BenchmarkNetworkOnSubset_HeldOutErrorWellBelowMeanImage()
     {
-        FeatureMatrix train = FashionMnist.TrainingSubset(6000).Images;
-        FeatureMatrix test = FashionMnist.TestSubset(1000).Images;
+        FeatureMatrix train = FashionMnist.Read("train", 6000).Images;
+        FeatureMatrix test = FashionMnist.Read("t10k", 1000).Images;
         var options = new TrainingOptions { Epochs = 4, BatchSize = 128, LearningRate = 1e-3f, Seed = 1 };
 
         TrainingResult result = new AutoencoderTrainer(Network, options).Train(train);
@@ -27,7 +25,7 @@ public sealed class FashionMnistLearningTests
     [TestMethod]
     public void Train_SameSeedTwice_GivesBitIdenticalWeights()
     {
-        FeatureMatrix train = FashionMnist.TrainingSubset(1500).Images;
+        FeatureMatrix train = FashionMnist.Read("train", 1500).Images;
         var options = new TrainingOptions { Epochs = 2, BatchSize = 100, Seed = 42, ValidationFraction = 0.1f };
 
         TrainingResult first = new AutoencoderTrainer(Network, options).Train(train);

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace Microsoft.ML.Autoencoders;
+namespace Microsoft.ML.Autoencoders.Samples;
 
 /// <summary>
 /// Reads the IDX files MNIST and Fashion-MNIST ship in (plain or gzip-compressed): unsigned-byte images as a

@@ -2,45 +2,11 @@ using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Autoencoders.Tests;
 
-/// <summary>Reads whole columns of an <see cref="IDataView"/> for comparisons.</summary>
-internal static class Columns
+/// <summary>The raw bits of a view's outputs, for bit-for-bit comparisons (<see cref="Samples.Columns"/> reads columns as values).</summary>
+internal static class OutputBits
 {
-    /// <summary>Every value of scalar column <paramref name="name"/>, in cursor order.</summary>
-    public static List<T> Read<T>(IDataView data, string name)
-    {
-        var values = new List<T>();
-        DataViewSchema.Column column = data.Schema[name];
-        using DataViewRowCursor cursor = data.GetRowCursor([column]);
-        ValueGetter<T> getter = cursor.GetGetter<T>(column);
-        T value = default!;
-        while (cursor.MoveNext())
-        {
-            getter(ref value);
-            values.Add(value);
-        }
-
-        return values;
-    }
-
-    /// <summary>Every vector of column <paramref name="name"/> as an array, in cursor order.</summary>
-    public static List<float[]> ReadVectors(IDataView data, string name)
-    {
-        var values = new List<float[]>();
-        DataViewSchema.Column column = data.Schema[name];
-        using DataViewRowCursor cursor = data.GetRowCursor([column]);
-        ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(column);
-        VBuffer<float> value = default;
-        while (cursor.MoveNext())
-        {
-            getter(ref value);
-            values.Add(value.DenseValues().ToArray());
-        }
-
-        return values;
-    }
-
     /// <summary>The bits of every float of every column named, row after row: equal lists mean byte-for-byte equal outputs.</summary>
-    public static List<int> Bits(IDataView data, params string[] names)
+    public static List<int> Of(IDataView data, params string[] names)
     {
         var bits = new List<int>();
         DataViewSchema.Column[] columns = names.Select(n => data.Schema[n]).ToArray();

@@ -2,7 +2,7 @@ using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Autoencoders.Samples;
 
-/// <summary>Reads whole columns of a (small) IDataView into arrays, for printing and pictures.</summary>
+/// <summary>Reads whole columns of a (small) IDataView into arrays, for printing, pictures and comparisons.</summary>
 public static class Columns
 {
     /// <summary>The values of the scalar column <paramref name="name"/>, in row order.</summary>

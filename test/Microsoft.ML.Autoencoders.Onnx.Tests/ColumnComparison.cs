@@ -2,21 +2,21 @@ using Microsoft.ML.Data;
 
 namespace Microsoft.ML.Autoencoders.Tests;
 
-/// <summary>Reads columns of views and compares them row by row.</summary>
-internal static class Columns
+/// <summary>Compares a column of two views row by row.</summary>
+internal static class ColumnComparison
 {
     /// <summary>Every value of a float, bool or float-vector column, one array per row (bools as 0 and 1).</summary>
-    public static float[][] Read(IDataView view, string column)
+    public static float[][] Rows(IDataView view, string column)
     {
         DataViewType type = view.Schema[column].Type;
         if (type is VectorDataViewType)
         {
-            return view.GetColumn<VBuffer<float>>(column).Select(v => v.DenseValues().ToArray()).ToArray();
+            return Columns.ReadVectors(view, column);
         }
 
         return type == BooleanDataViewType.Instance
-            ? view.GetColumn<bool>(column).Select(b => new[] { b ? 1f : 0f }).ToArray()
-            : view.GetColumn<float>(column).Select(f => new[] { f }).ToArray();
+            ? Columns.Read<bool>(view, column).Select(b => new[] { b ? 1f : 0f }).ToArray()
+            : Columns.Read<float>(view, column).Select(f => new[] { f }).ToArray();
     }
 
     /// <summary>
