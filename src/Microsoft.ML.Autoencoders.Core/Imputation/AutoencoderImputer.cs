@@ -159,15 +159,45 @@ public sealed class AutoencoderImputer
         }
     }
 
+    /// <summary>Imputes one chunk of rows: standardize, rounds of reconstruct-and-replace on the missing values, then fill only those.</summary>
     private void ImputeChunk(ReadOnlySpan<float> rows, Span<float> output, Span<float> z, Span<float> reconstruction, Span<float> missing)
     {
-        int features = InputSize;
-        int rowCount = rows.Length / features;
-        bool anyMissing = false;
+        if (!Standardize(rows, z, missing))
+        {
+            rows.CopyTo(output);
+            return;
+        }
 
-        // Standardize; a NaN (missing) or unusable value enters the network as 0, its column's mean. missing is 1 where a NaN is to be filled.
+        for (int i = 0; i < Iterations; i++)
+        {
+            Model.Reconstruct(z, reconstruction);
+
+            // z += missing * (reconstruction - z): only the missing values move.
+            TensorPrimitives.Subtract(reconstruction, z, reconstruction);
+            TensorPrimitives.MultiplyAdd(reconstruction, missing, z, z);
+        }
+
+        // Back to the data's units, into the reconstruction buffer.
+        int features = InputSize;
+        for (int r = 0; r < rows.Length / features; r++)
+        {
+            Span<float> part = reconstruction.Slice(r * features, features);
+            TensorPrimitives.MultiplyAdd(z.Slice(r * features, features), _scales, _means, part);
+        }
+
+        FillMissing(rows, reconstruction, output);
+    }
+
+    /// <summary>
+    /// Standardizes <paramref name="rows"/> into <paramref name="z"/>, where a NaN (missing) or unusable value enters the network as 0, its
+    /// column's mean; <paramref name="missing"/> is 1 where a NaN is to be filled. Returns whether any value is missing.
+    /// </summary>
+    private bool Standardize(ReadOnlySpan<float> rows, Span<float> z, Span<float> missing)
+    {
+        int features = InputSize;
+        bool anyMissing = false;
         var limit = new Vector<float>(FeatureMatrix.MaxMagnitude);
-        for (int r = 0; r < rowCount; r++)
+        for (int r = 0; r < rows.Length / features; r++)
         {
             ReadOnlySpan<float> row = rows.Slice(r * features, features);
             Span<float> zRow = z.Slice(r * features, features);
@@ -199,42 +229,26 @@ public sealed class AutoencoderImputer
             }
         }
 
-        if (anyMissing)
-        {
-            for (int i = 0; i < Iterations; i++)
-            {
-                Model.Reconstruct(z, reconstruction);
+        return anyMissing;
+    }
 
-                // z += missing * (reconstruction - z): only the missing values move.
-                TensorPrimitives.Subtract(reconstruction, z, reconstruction);
-                TensorPrimitives.MultiplyAdd(reconstruction, missing, z, z);
-            }
-
-            // Back to the data's units, into the reconstruction buffer.
-            for (int r = 0; r < rowCount; r++)
-            {
-                Span<float> part = reconstruction.Slice(r * features, features);
-                TensorPrimitives.MultiplyAdd(z.Slice(r * features, features), _scales, _means, part);
-            }
-        }
-
-        if (!anyMissing)
-        {
-            rows.CopyTo(output);
-            return;
-        }
-
-        // Observed values are copied bit for bit, never recomputed; a missing value takes the filled one (its mean if the network gave a non-finite value).
-        for (int r = 0; r < rowCount; r++)
+    /// <summary>
+    /// Copies observed values bit for bit, never recomputed; a missing value takes the <paramref name="filled"/> one (its mean if the network
+    /// gave a non-finite value).
+    /// </summary>
+    private void FillMissing(ReadOnlySpan<float> rows, ReadOnlySpan<float> filled, Span<float> output)
+    {
+        int features = InputSize;
+        for (int r = 0; r < rows.Length / features; r++)
         {
             ReadOnlySpan<float> row = rows.Slice(r * features, features);
-            ReadOnlySpan<float> filled = reconstruction.Slice(r * features, features);
+            ReadOnlySpan<float> guesses = filled.Slice(r * features, features);
             Span<float> target = output.Slice(r * features, features);
             int c = 0;
             for (; c <= features - Vector<float>.Count; c += Vector<float>.Count)
             {
                 var value = new Vector<float>(row[c..]);
-                var guess = new Vector<float>(filled[c..]);
+                var guess = new Vector<float>(guesses[c..]);
                 Vector<float> fill = Vector.ConditionalSelect(Vector.Equals(guess - guess, Vector<float>.Zero), guess, new Vector<float>(_means.AsSpan(c)));
                 Vector.ConditionalSelect(Vector.Equals(value, value), value, fill).CopyTo(target[c..]);
             }
@@ -242,7 +256,7 @@ public sealed class AutoencoderImputer
             for (; c < features; c++)
             {
                 float value = row[c];
-                target[c] = !float.IsNaN(value) ? value : float.IsFinite(filled[c]) ? filled[c] : _means[c];
+                target[c] = !float.IsNaN(value) ? value : float.IsFinite(guesses[c]) ? guesses[c] : _means[c];
             }
         }
     }

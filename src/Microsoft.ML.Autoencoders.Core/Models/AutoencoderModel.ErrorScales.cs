@@ -6,7 +6,7 @@ namespace Microsoft.ML.Autoencoders;
 public sealed partial class AutoencoderModel
 {
     /// <summary>The floor of every scale, as a fraction of the scales' mean: a feature the model rebuilds almost exactly cannot dominate the score.</summary>
-    public const float ErrorScaleFloor = 0.01f;
+    internal const float ErrorScaleFloor = 0.01f;
 
     /// <summary>The smallest scale, so that its reciprocal stays finite.</summary>
     internal const float MinErrorScale = 1e-30f;
@@ -22,7 +22,7 @@ public sealed partial class AutoencoderModel
 
     /// <summary>
     /// A model with the same weights whose <see cref="Score(ReadOnlySpan{float}, Span{float}, Span{float})"/> divides each feature's squared error by
-    /// that feature's mean squared error over <paramref name="normalRows"/> (at least <see cref="ErrorScaleFloor"/> times the mean over features)
+    /// that feature's mean squared error over <paramref name="normalRows"/> (at least 1% of the mean over features)
     /// before averaging, and whose per-feature errors are those ratios. An error where the model is usually exact then counts more than the same
     /// error where it is usually loose: on Fashion-MNIST this lifts the one-class AUROC of a plain autoencoder from 91.7 to 92.1.
     /// Pass the training rows, or other rows known to be normal.
@@ -47,7 +47,7 @@ public sealed partial class AutoencoderModel
 
     private AutoencoderModel WithErrorScales(IEnumerable<FeatureMatrix> blocks, string name)
     {
-        if (Architecture.IsVariational)
+        if (!_network.ScoresByReconstructionError)
         {
             throw new InvalidOperationException("A variational autoencoder scores by its negative ELBO, not by reconstruction errors; error scales do not apply to it.");
         }

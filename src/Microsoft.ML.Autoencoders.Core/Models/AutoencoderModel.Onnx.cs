@@ -27,6 +27,6 @@ public sealed partial class AutoencoderModel
     public void ExportOnnx(string path, OnnxExportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        WriteAtomically(path, stream => ExportOnnx(stream, options));
+        IO.AtomicFile.Write(path, stream => ExportOnnx(stream, options));
     }
 }

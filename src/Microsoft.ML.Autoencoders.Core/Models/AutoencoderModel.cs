@@ -31,7 +31,7 @@ public sealed unsafe partial class AutoencoderModel
             throw new ArgumentException($"The network {architecture} has {expected} parameters, not {parameters.Length}.", nameof(parameters));
         }
 
-        if (errorScales != null && (errorScales.Length != architecture.InputSize || architecture.IsVariational))
+        if (errorScales != null && (errorScales.Length != architecture.InputSize || !_network.ScoresByReconstructionError))
         {
             throw new ArgumentException($"The error scales have {errorScales.Length} values for {architecture}; expected one per input feature, and none for a variational network.", nameof(errorScales));
         }
@@ -207,27 +207,7 @@ public sealed unsafe partial class AutoencoderModel
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        WriteAtomically(path, Save);
-    }
-
-    /// <summary>Writes a file through <paramref name="write"/> to a temporary file beside <paramref name="path"/>, then renames it over <paramref name="path"/>.</summary>
-    private static void WriteAtomically(string path, Action<Stream> write)
-    {
-        string temporary = path + ".tmp-" + Guid.NewGuid().ToString("N");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        IO.AtomicFile.Write(path, Save);
     }
 
     /// <summary>Reads a model written by <see cref="Save(Stream)"/>.</summary>

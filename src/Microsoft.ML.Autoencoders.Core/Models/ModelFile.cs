@@ -250,9 +250,9 @@ internal static class ModelFile
     private static float[] ReadErrorScales(ref PayloadReader reader, AutoencoderArchitecture architecture)
     {
         int count = reader.ReadInt32("error scale count");
-        if (count != architecture.InputSize || architecture.IsVariational)
+        if (count != architecture.InputSize || !architecture.Network.ScoresByReconstructionError)
         {
-            throw new InvalidDataException($"The model file holds {count} error scales for the network {architecture}; expected one per input feature ({architecture.InputSize}), and none for a variational network.");
+            throw new InvalidDataException($"The model file holds {count} error scales for the network {architecture}; expected one per input feature ({architecture.InputSize}), and none for a network that scores by likelihood (a variational one).");
         }
 
         float[] scales = reader.ReadFloats(count, "error scales");

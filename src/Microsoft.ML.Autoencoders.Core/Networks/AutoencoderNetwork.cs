@@ -48,6 +48,12 @@ internal abstract class AutoencoderNetwork
     /// <summary>Values per row a variational network samples its code into; 0 for the others.</summary>
     public virtual int LatentWidth => 0;
 
+    /// <summary>Whether the score is the mean squared reconstruction error, which error scales may weight; false for a score by likelihood.</summary>
+    public virtual bool ScoresByReconstructionError => true;
+
+    /// <summary>What the score is, in words (the ONNX file's metadata says it).</summary>
+    public virtual string ScoreDescription => "mean squared error";
+
     /// <summary>Whether training may read NaN as a missing value (a masked loss) rather than refuse it.</summary>
     public virtual bool SupportsMissingValues => false;
 

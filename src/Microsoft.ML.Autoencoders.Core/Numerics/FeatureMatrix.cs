@@ -43,6 +43,26 @@ public sealed class FeatureMatrix
     /// <summary>The features of row <paramref name="row"/>.</summary>
     public ReadOnlySpan<float> Row(int row) => _values.AsSpan(row * ColumnCount, ColumnCount);
 
+    /// <summary>Each column's smallest and largest value: the extremes a salt-and-pepper corruption writes, on every backend.</summary>
+    /// <exception cref="InvalidOperationException">The matrix has no rows.</exception>
+    public (float[] Minimum, float[] Maximum) ColumnRange()
+    {
+        if (RowCount == 0)
+        {
+            throw new InvalidOperationException("The matrix has no rows, so its columns have no range.");
+        }
+
+        float[] minimum = Row(0).ToArray();
+        float[] maximum = Row(0).ToArray();
+        for (int r = 1; r < RowCount; r++)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Min(minimum, Row(r), minimum);
+            System.Numerics.Tensors.TensorPrimitives.Max(maximum, Row(r), maximum);
+        }
+
+        return (minimum, maximum);
+    }
+
     /// <summary>The first (row, column) holding NaN or an infinity, or null when every value is finite.</summary>
     public (int Row, int Column)? FindNonFinite()
     {

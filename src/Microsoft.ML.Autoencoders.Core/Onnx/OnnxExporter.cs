@@ -52,7 +52,7 @@ internal sealed partial class OnnxExporter
         {
             new("library_version", version),
             new("architecture", model.Architecture.ToString()),
-            new("score", model.IsVariational ? "negative ELBO at the latent mean" : model.ErrorScales != null ? "mean scaled squared error" : "mean squared error"),
+            new("score", model.ErrorScales != null ? "mean scaled squared error" : network.ScoreDescription),
         };
         if (options.Threshold is float threshold)
         {

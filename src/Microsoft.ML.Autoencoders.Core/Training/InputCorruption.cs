@@ -20,20 +20,8 @@ internal sealed class InputCorruption
     {
         _kind = kind;
         _level = level;
-        int features = training.ColumnCount;
-        _noisy = new float[maxRows * features];
-        _minimum = new float[kind == NoiseKind.SaltAndPepper ? features : 0];
-        _maximum = new float[_minimum.Length];
-        if (kind == NoiseKind.SaltAndPepper)
-        {
-            training.Row(0).CopyTo(_minimum);
-            training.Row(0).CopyTo(_maximum);
-            for (int r = 1; r < training.RowCount; r++)
-            {
-                System.Numerics.Tensors.TensorPrimitives.Min(_minimum, training.Row(r), _minimum);
-                System.Numerics.Tensors.TensorPrimitives.Max(_maximum, training.Row(r), _maximum);
-            }
-        }
+        _noisy = new float[maxRows * training.ColumnCount];
+        (_minimum, _maximum) = kind == NoiseKind.SaltAndPepper ? training.ColumnRange() : ([], []);
     }
 
     /// <summary>A corrupted copy of <paramref name="clean"/> (rows of features), in a buffer the next call overwrites.</summary>

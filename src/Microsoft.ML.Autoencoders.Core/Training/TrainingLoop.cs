@@ -33,55 +33,26 @@ internal sealed class TrainingLoop(AutoencoderArchitecture architecture, Trainin
         double bestLoss = double.PositiveInfinity;
         int bestEpoch = 0, sinceBest = 0;
         bool hasValidation = validation != null || validationRows.Length > 0;
-        FeatureMatrix? current = null;
+        var pass = new EpochPass();
 
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             float learningRate = options.LearningRateAt(epoch);
             TimeSpan epochStart = clock.Elapsed;
-            double lossSum = 0;
-            long epochRows = 0;
-            int batchNumber = 0;
-            int[] order = [];
-            foreach ((FeatureMatrix block, int[] blockOrder) in blocks())
-            {
-                if (streamed || !ReferenceEquals(block, current))
-                {
-                    session.UseBlock(block);
-                    current = block;
-                }
-
-                order = blockOrder;
-                random.Shuffle(order);
-                for (int start = 0; start < order.Length; start += options.BatchSize)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    int rows = Math.Min(options.BatchSize, order.Length - start);
-                    batchNumber++;
-                    double batchLoss = session.Step(order.AsSpan(start, rows), learningRate);
-                    if (!double.IsFinite(batchLoss))
-                    {
-                        return Diverged(history, bestParameters, bestEpoch, epoch + 1, batchNumber, learningRate, current!, order);
-                    }
-
-                    lossSum += batchLoss * rows;
-                }
-
-                epochRows += order.Length;
-            }
+            bool finite = TrainEpoch(blocks(), streamed, learningRate, pass, cancellationToken);
 
             // The last step's update is checked by the next batch's loss; at the end of an epoch, check the weights themselves.
-            if (!session.ParametersAreFinite())
+            if (!finite || !session.ParametersAreFinite())
             {
-                return Diverged(history, bestParameters, bestEpoch, epoch + 1, batchNumber, learningRate, current!, order);
+                return Diverged(history, bestParameters, bestEpoch, epoch + 1, pass.Batches, learningRate, pass.Block!, pass.Order);
             }
 
-            double trainingLoss = lossSum / epochRows;
+            double trainingLoss = pass.LossSum / pass.Rows;
             double? validationLoss = validation != null ? session.Evaluate(validation, null)
                 : validationRows.Length > 0 ? session.Evaluate(heldOutFrom, validationRows)
                 : null;
             TimeSpan epochTime = clock.Elapsed - epochStart;
-            var report = new EpochReport(epoch + 1, options.Epochs, trainingLoss, validationLoss, learningRate, epochRows / epochTime.TotalSeconds, clock.Elapsed);
+            var report = new EpochReport(epoch + 1, options.Epochs, trainingLoss, validationLoss, learningRate, pass.Rows / epochTime.TotalSeconds, clock.Elapsed);
             history.Add(report);
             progress?.Report(report);
 
@@ -104,6 +75,44 @@ internal sealed class TrainingLoop(AutoencoderArchitecture architecture, Trainin
         bool restore = options.EarlyStoppingPatience > 0 && bestEpoch != options.Epochs;
         return Finish(history, restore ? bestParameters : null, bestEpoch, TrainingStopReason.Completed,
             restore ? $"Completed {options.Epochs} epochs; restored epoch {bestEpoch}, the best." : $"Completed {options.Epochs} epochs.");
+    }
+
+    /// <summary>
+    /// One pass over the blocks: each block's rows in a fresh random order, a step per batch. Returns false as soon as a step's loss is not
+    /// finite; <paramref name="pass"/> then names the batch and the block it was in.
+    /// </summary>
+    private bool TrainEpoch(IEnumerable<(FeatureMatrix Rows, int[] Order)> blocks, bool streamed, float learningRate, EpochPass pass, CancellationToken cancellationToken)
+    {
+        (pass.LossSum, pass.Rows, pass.Batches, pass.Order) = (0, 0, 0, []);
+        foreach ((FeatureMatrix block, int[] blockOrder) in blocks)
+        {
+            if (streamed || !ReferenceEquals(block, pass.Block))
+            {
+                session.UseBlock(block);
+                pass.Block = block;
+            }
+
+            int[] order = blockOrder;
+            pass.Order = order;
+            random.Shuffle(order);
+            for (int start = 0; start < order.Length; start += options.BatchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int rows = Math.Min(options.BatchSize, order.Length - start);
+                pass.Batches++;
+                double batchLoss = session.Step(order.AsSpan(start, rows), learningRate);
+                if (!double.IsFinite(batchLoss))
+                {
+                    return false;
+                }
+
+                pass.LossSum += batchLoss * rows;
+            }
+
+            pass.Rows += order.Length;
+        }
+
+        return true;
     }
 
     private TrainingResult Diverged(List<EpochReport> history, float[]? bestParameters, int bestEpoch, int epoch, int batch, float learningRate, FeatureMatrix block, int[] trainRows)
@@ -151,5 +160,15 @@ internal sealed class TrainingLoop(AutoencoderArchitecture architecture, Trainin
         }
 
         return new TrainingResult(new AutoencoderModel(architecture, weights), history, bestEpoch, reason, message);
+    }
+
+    /// <summary>Where the current epoch is: its loss and row counts, its batches, and the block the session holds with its row order.</summary>
+    private sealed class EpochPass
+    {
+        public double LossSum;
+        public long Rows;
+        public int Batches;
+        public int[] Order = [];
+        public FeatureMatrix? Block;
     }
 }

@@ -18,14 +18,7 @@ internal sealed class InputNoise : IDisposable
         _level = level;
         if (kind == NoiseKind.SaltAndPepper)
         {
-            float[] minimum = training.Row(0).ToArray();
-            float[] maximum = training.Row(0).ToArray();
-            for (int r = 1; r < training.RowCount; r++)
-            {
-                System.Numerics.Tensors.TensorPrimitives.Min(minimum, training.Row(r), minimum);
-                System.Numerics.Tensors.TensorPrimitives.Max(maximum, training.Row(r), maximum);
-            }
-
+            (float[] minimum, float[] maximum) = training.ColumnRange();
             using DisposeScope scope = NewDisposeScope();
             _minimum = tensor(minimum).to(device).MoveToOuterDisposeScope();
             _maximum = tensor(maximum).to(device).MoveToOuterDisposeScope();

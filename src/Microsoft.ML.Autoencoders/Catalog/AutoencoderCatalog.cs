@@ -224,22 +224,7 @@ public sealed class AutoencoderCatalog
     public void SaveModel(ITransformer model, DataViewSchema inputSchema, string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                SaveModel(model, inputSchema, stream);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        IO.AtomicFile.Write(path, stream => SaveModel(model, inputSchema, stream));
     }
 
     /// <summary>Writes <paramref name="model"/> and its input schema to <paramref name="stream"/> as a zip archive; see <see cref="SaveModel(ITransformer, DataViewSchema, string)"/>.</summary>

@@ -75,21 +75,9 @@ internal sealed class DenseTrainingPass : ITrainingPass
         int observed = clean.Length;
         if (_missing != null)
         {
-            // Masking hides observed values (0 is the column's mean); the loss counts every observed value, hidden or seen.
-            float fraction = _options.Noise == NoiseKind.Masking ? _options.NoiseLevel : 0f;
-            observed = _missing.Prepare(clean, fraction, _random);
+            observed = PrepareMissing(parameters, clean, rows);
             clean = _missing.Filled(clean.Length);
             input = _missing.Input(clean.Length);
-            int guesses = _guessRounds > 0 ? _random.NextInt(_guessRounds + 1) : 0;
-            for (int r = 0; r < guesses; r++)
-            {
-                // As imputation's later rounds do: the unseen values take the network's own guesses (no gradient flows through them).
-                Forward(parameters, input, rows, training: false);
-                Span<float> buffer = _missing.InputBuffer(clean.Length);
-                Span<float> guess = _workspace.Outputs[_network.Layers.Count - 1][..clean.Length];
-                System.Numerics.Tensors.TensorPrimitives.Subtract(guess, buffer, guess);
-                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(guess, _missing.Unseen(clean.Length), buffer, buffer);
-            }
         }
 
         Forward(parameters, input, rows, training: true);
@@ -150,6 +138,31 @@ internal sealed class DenseTrainingPass : ITrainingPass
         }
 
         return loss;
+    }
+
+    /// <summary>
+    /// For rows with missing values: masks the batch into <see cref="MissingValueMask.Filled"/> and <see cref="MissingValueMask.Input"/>
+    /// (masking hides observed values too; 0 is the column's mean), and feeds the network's own guesses into the unseen values 0 to
+    /// <see cref="TrainingPassSetup.GuessRounds"/> times. Returns how many values the loss counts: every observed value, hidden or seen.
+    /// </summary>
+    private int PrepareMissing(ReadOnlySpan<float> parameters, ReadOnlySpan<float> clean, int rows)
+    {
+        MissingValueMask missing = _missing!;
+        float fraction = _options.Noise == NoiseKind.Masking ? _options.NoiseLevel : 0f;
+        int observed = missing.Prepare(clean, fraction, _random);
+        ReadOnlySpan<float> input = missing.Input(clean.Length);
+        int guesses = _guessRounds > 0 ? _random.NextInt(_guessRounds + 1) : 0;
+        for (int r = 0; r < guesses; r++)
+        {
+            // As imputation's later rounds do: the unseen values take the network's own guesses (no gradient flows through them).
+            Forward(parameters, input, rows, training: false);
+            Span<float> buffer = missing.InputBuffer(clean.Length);
+            Span<float> guess = _workspace.Outputs[_layers.Count - 1][..clean.Length];
+            System.Numerics.Tensors.TensorPrimitives.Subtract(guess, buffer, guess);
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(guess, missing.Unseen(clean.Length), buffer, buffer);
+        }
+
+        return observed;
     }
 
     public double Evaluate(ReadOnlySpan<float> parameters, ReadOnlySpan<float> clean, int rows)

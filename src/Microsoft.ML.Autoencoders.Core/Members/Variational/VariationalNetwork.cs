@@ -21,6 +21,10 @@ internal sealed partial class VariationalNetwork(AutoencoderArchitecture archite
 
     public override bool FitsFormatVersion1 => false;
 
+    public override bool ScoresByReconstructionError => false;
+
+    public override string ScoreDescription => "negative ELBO at the latent mean";
+
     protected override int FileFlags => Models.ModelFile.VariationalFlag;
 
     public override ITrainingPass CreateTrainingPass(TrainingPassSetup setup) => new VariationalTrainingPass(this, setup);
