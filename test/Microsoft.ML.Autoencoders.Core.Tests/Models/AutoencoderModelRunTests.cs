@@ -38,7 +38,20 @@ public sealed class AutoencoderModelRunTests
             CollectionAssert.AreEqual(whole.Errors, split.Errors, $"feature errors, {piece} rows per call");
         }
 
-        Assert.IsTrue(whole.Scores.All(float.IsFinite));
+        int n = model.InputSize;
+        for (int r = 0; r < whole.Scores.Length; r++)
+        {
+            // The score is the row's mean squared reconstruction error.
+            double expected = 0;
+            for (int j = 0; j < n; j++)
+            {
+                double d = inputs[r * n + j] - whole.Reconstructions[r * n + j];
+                expected += d * d / n;
+            }
+
+            Assert.AreEqual(expected, whole.Scores[r], 1e-5 * expected + 1e-7, $"row {r}");
+        }
+
         Assert.IsFalse(whole.Reconstructions.AsSpan(0, model.InputSize).SequenceEqual(whole.Reconstructions.AsSpan(model.InputSize, model.InputSize)), "a blank row and a full row share a reconstruction");
     }
 
