@@ -1,7 +1,7 @@
 namespace Microsoft.ML.Autoencoders;
 
 /// <summary>How the engine trains an autoencoder. The defaults suit standardized tabular data and [0, 1] pixels alike.</summary>
-public sealed class TrainingOptions
+public sealed record TrainingOptions
 {
     /// <summary>Passes over the training data. Default 20.</summary>
     public int Epochs { get; init; } = 20;

@@ -7,7 +7,7 @@ public sealed partial class AutoencoderEstimator
     /// threshold. The defaults suit standardized tabular data and [0, 1] pixels alike. Any output column can be switched
     /// off (its name null or empty), but not all of them.
     /// </summary>
-    public class Options
+    public class Options : AutoencoderTrainingOptionsBase
     {
         /// <summary>The input column: a known-size vector of <see cref="float"/>. Default "Features".</summary>
         public string FeatureColumnName = AutoencoderColumnNames.Features;
@@ -49,9 +49,6 @@ public sealed partial class AutoencoderEstimator
         /// <summary>Sizes of the decoder's hidden layers, code side first; null mirrors <see cref="EncoderHiddenSizes"/>. Default null.</summary>
         public int[]? DecoderHiddenSizes;
 
-        /// <summary>Activation of every hidden layer. Default <see cref="Activation.Relu"/>.</summary>
-        public Activation HiddenActivation = Defaults.HiddenActivation;
-
         /// <summary>Activation of the code layer. Default <see cref="Activation.Identity"/>.</summary>
         public Activation CodeActivation = Defaults.CodeActivation;
 
@@ -66,58 +63,6 @@ public sealed partial class AutoencoderEstimator
         /// training data is streamed.
         /// </summary>
         public int? Epochs;
-
-        /// <summary>Rows per gradient step. Default 128.</summary>
-        public int BatchSize = Defaults.BatchSize;
-
-        /// <summary>The initial learning rate. Default 1e-3.</summary>
-        public float LearningRate = Defaults.LearningRate;
-
-        /// <summary>The update rule. Default <see cref="Autoencoders.Optimizer.Adam"/>.</summary>
-        public Optimizer Optimizer = Defaults.Optimizer;
-
-        /// <summary>With <see cref="Autoencoders.Optimizer.Adam"/> or <see cref="Autoencoders.Optimizer.AdamW"/>: the decay rate of the first moment, in [0, 1). Default 0.9.</summary>
-        public float Beta1 = Defaults.Beta1;
-
-        /// <summary>With <see cref="Autoencoders.Optimizer.Adam"/> or <see cref="Autoencoders.Optimizer.AdamW"/>: the decay rate of the second moment, in [0, 1). Default 0.999.</summary>
-        public float Beta2 = Defaults.Beta2;
-
-        /// <summary>With <see cref="Autoencoders.Optimizer.Adam"/> or <see cref="Autoencoders.Optimizer.AdamW"/>: the floor of the update's denominator, positive. Default 1e-8.</summary>
-        public float Epsilon = Defaults.Epsilon;
-
-        /// <summary>With <see cref="Autoencoders.Optimizer.Sgd"/>: the momentum, in [0, 1). Default 0.9.</summary>
-        public float Momentum = Defaults.Momentum;
-
-        /// <summary>How the dense layers' initial weights are drawn. Default <see cref="WeightInitialization.Auto"/>.</summary>
-        public WeightInitialization Initialization = Defaults.Initialization;
-
-        /// <summary>
-        /// How the learning rate changes over epochs: <see cref="LearningRateSchedule.Constant"/> (default), <see cref="LearningRateSchedule.Step"/>
-        /// (see <see cref="StepDecayEpochs"/>) or <see cref="LearningRateSchedule.Cosine"/>. Named as the engine's <see cref="TrainingOptions.Schedule"/>,
-        /// so the engine's errors name it.
-        /// </summary>
-        public LearningRateSchedule Schedule = Defaults.Schedule;
-
-        /// <summary>With <see cref="LearningRateSchedule.Step"/>: the epochs between decays. Default 10.</summary>
-        public int StepDecayEpochs = Defaults.StepDecayEpochs;
-
-        /// <summary>With <see cref="LearningRateSchedule.Step"/>: the factor, in (0, 1], applied to the learning rate at each decay. Default 0.1.</summary>
-        public float StepDecayFactor = Defaults.StepDecayFactor;
-
-        /// <summary>Weight decay (L2 for Adam and SGD, decoupled for AdamW). Default 0.</summary>
-        public float WeightDecay;
-
-        /// <summary>When positive, gradients whose global L2 norm exceeds it are scaled down to it. Default 0 (off).</summary>
-        public float GradientClipNorm;
-
-        /// <summary>Fraction of the training rows held out to validate on when no validation data is passed to <see cref="AutoencoderEstimator.Fit(IDataView, IDataView?)"/>. Default 0.</summary>
-        public float ValidationFraction;
-
-        /// <summary>When positive, training stops after this many epochs without improvement of the validation loss (the training loss without validation data) and restores the best weights. Default 0 (off).</summary>
-        public int EarlyStoppingPatience;
-
-        /// <summary>Seeds initial weights, shuffles and splits. Default null: drawn from the <see cref="MLContext"/>'s random source, so <c>new MLContext(seed: 1)</c> makes training repeatable.</summary>
-        public int? Seed;
 
         /// <summary>
         /// The expected fraction of anomalies in the training data, in (0, 0.5]: the threshold is the (1 - contamination)
@@ -163,9 +108,6 @@ public sealed partial class AutoencoderEstimator
         /// <summary>Weight of the contractive penalty, the squared Frobenius norm of the encoder's Jacobian (exact for a one-layer encoder, layer by layer otherwise). Default 0 (off).</summary>
         public float ContractivePenalty;
 
-        /// <summary>Probability of dropping each hidden unit during training. Default 0 (off).</summary>
-        public float DropoutRate;
-
         /// <summary>
         /// When positive, a winner-take-all code that keeps each row's k largest code values, in training and at inference; at most the
         /// <see cref="CodeSize"/>. Not for variational or convolutional autoencoders. Default 0 (off).
@@ -182,7 +124,7 @@ public sealed partial class AutoencoderEstimator
         /// When true, <c>Fit</c> streams the feature column through a cursor, <see cref="StreamingBlockRows"/> rows at a time, every
         /// epoch, instead of reading it into memory once: memory stays bounded for any row count, at the cost of reading the data
         /// once per epoch. Rows are shuffled within each block. A <see cref="Contamination"/> threshold then comes from a uniform
-        /// sample of at most 1,000,000 training scores. <see cref="ValidationFraction"/> must be 0 (pass validation data instead).
+        /// sample of at most 1,000,000 training scores. <see cref="AutoencoderTrainingOptionsBase.ValidationFraction"/> must be 0 (pass validation data instead).
         /// Views whose known size exceeds 2 GiB (rows x features x 4 bytes) are streamed anyway. Default false.
         /// </summary>
         public bool StreamTrainingData;
@@ -218,26 +160,9 @@ public sealed partial class AutoencoderEstimator
         };
 
         /// <summary>The engine's training options.</summary>
-        internal TrainingOptions ToTrainingOptions(int seed, long? rows = null) => new()
+        internal TrainingOptions ToTrainingOptions(int seed, long? rows = null) => SharedTrainingOptions(Epochs ?? Defaults.Epochs(rows, BatchSize), seed) with
         {
-            Epochs = Epochs ?? Defaults.Epochs(rows, BatchSize),
-            BatchSize = BatchSize,
-            LearningRate = LearningRate,
-            Optimizer = Optimizer,
-            Beta1 = Beta1,
-            Beta2 = Beta2,
-            Epsilon = Epsilon,
-            Momentum = Momentum,
-            Initialization = Initialization,
-            Schedule = Schedule,
-            StepDecayEpochs = StepDecayEpochs,
-            StepDecayFactor = StepDecayFactor,
-            WeightDecay = WeightDecay,
-            GradientClipNorm = GradientClipNorm,
             Loss = Loss,
-            ValidationFraction = ValidationFraction,
-            EarlyStoppingPatience = EarlyStoppingPatience,
-            Seed = seed,
             StreamingBlockRows = StreamingBlockRows,
             Noise = Noise,
             NoiseLevel = NoiseLevel,
@@ -245,7 +170,6 @@ public sealed partial class AutoencoderEstimator
             SparsityPenalty = SparsityPenalty,
             SparsityTarget = SparsityTarget,
             ContractivePenalty = ContractivePenalty,
-            DropoutRate = DropoutRate,
             LifetimeSparsity = LifetimeSparsity,
             KlWeight = KlWeight,
         };

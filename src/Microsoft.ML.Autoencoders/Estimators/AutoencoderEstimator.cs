@@ -57,7 +57,7 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
     /// which also sets the threshold when <see cref="Options.FalsePositiveRate"/> is given.
     /// </summary>
     /// <param name="input">The training data.</param>
-    /// <param name="validationData">Normal rows to validate on and to learn a false-positive-rate threshold from; null to use <see cref="Options.ValidationFraction"/> of the training rows.</param>
+    /// <param name="validationData">Normal rows to validate on and to learn a false-positive-rate threshold from; null to use <see cref="AutoencoderTrainingOptionsBase.ValidationFraction"/> of the training rows.</param>
     /// <exception cref="ArgumentOutOfRangeException">The feature column is missing, is not a vector of float, or has a variable size.</exception>
     /// <exception cref="ArgumentException">A row holds NaN or an infinity (and <see cref="Options.SkipNonFiniteRows"/> is false), no row is left, or <see cref="Options.FalsePositiveRate"/> is set without validation data.</exception>
     public AutoencoderTransformer Fit(IDataView input, IDataView? validationData) => Fit(input, validationData, CancellationToken.None);
@@ -71,7 +71,7 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
     /// outside them cannot observe it; cancel through this token instead.
     /// </remarks>
     /// <param name="input">The training data.</param>
-    /// <param name="validationData">Normal rows to validate on; null to use <see cref="Options.ValidationFraction"/> of the training rows.</param>
+    /// <param name="validationData">Normal rows to validate on; null to use <see cref="AutoencoderTrainingOptionsBase.ValidationFraction"/> of the training rows.</param>
     /// <param name="cancellationToken">Cancels training; nothing is returned or written then.</param>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The feature column is missing, is not a vector of float, or has a variable size, or <see cref="Options.CodeSize"/> exceeds its size.</exception>

@@ -7,7 +7,7 @@ public sealed partial class AutoencoderImputingEstimator
     /// reconstruct-and-replace. The network trains on each column standardized by its observed training values, so the data needs no
     /// normalization first.
     /// </summary>
-    public sealed class Options
+    public sealed class Options : AutoencoderTrainingOptionsBase
     {
         /// <summary>The input column: a known-size vector of <see cref="float"/> whose NaN values are missing. Default "Features".</summary>
         public string InputColumnName = AutoencoderColumnNames.Features;
@@ -36,89 +36,17 @@ public sealed partial class AutoencoderImputingEstimator
         /// <summary>Sizes of the decoder's hidden layers, code side first; null mirrors <see cref="EncoderHiddenSizes"/>. Default null.</summary>
         public int[]? DecoderHiddenSizes;
 
-        /// <summary>Activation of every hidden layer. Default <see cref="Activation.Relu"/>.</summary>
-        public Activation HiddenActivation = Defaults.HiddenActivation;
-
         /// <summary>Passes over the training data. Default null: enough for at least 5,000 gradient steps, and at least 20 (at most 1,000).</summary>
         public int? Epochs;
-
-        /// <summary>Rows per gradient step. Default 128.</summary>
-        public int BatchSize = Defaults.BatchSize;
-
-        /// <summary>The initial learning rate. Default 1e-3.</summary>
-        public float LearningRate = Defaults.LearningRate;
-
-        /// <summary>The update rule. Default <see cref="Autoencoders.Optimizer.Adam"/>.</summary>
-        public Optimizer Optimizer = Defaults.Optimizer;
-
-        /// <summary>With <see cref="Autoencoders.Optimizer.Adam"/> or <see cref="Autoencoders.Optimizer.AdamW"/>: the decay rate of the first moment, in [0, 1). Default 0.9.</summary>
-        public float Beta1 = Defaults.Beta1;
-
-        /// <summary>With <see cref="Autoencoders.Optimizer.Adam"/> or <see cref="Autoencoders.Optimizer.AdamW"/>: the decay rate of the second moment, in [0, 1). Default 0.999.</summary>
-        public float Beta2 = Defaults.Beta2;
-
-        /// <summary>With <see cref="Autoencoders.Optimizer.Adam"/> or <see cref="Autoencoders.Optimizer.AdamW"/>: the floor of the update's denominator, positive. Default 1e-8.</summary>
-        public float Epsilon = Defaults.Epsilon;
-
-        /// <summary>With <see cref="Autoencoders.Optimizer.Sgd"/>: the momentum, in [0, 1). Default 0.9.</summary>
-        public float Momentum = Defaults.Momentum;
-
-        /// <summary>How the initial weights are drawn. Default <see cref="WeightInitialization.Auto"/>.</summary>
-        public WeightInitialization Initialization = Defaults.Initialization;
-
-        /// <summary>How the learning rate changes over epochs (the engine's <see cref="TrainingOptions.Schedule"/>). Default <see cref="LearningRateSchedule.Constant"/>.</summary>
-        public LearningRateSchedule Schedule = Defaults.Schedule;
-
-        /// <summary>With <see cref="LearningRateSchedule.Step"/>: the epochs between decays. Default 10.</summary>
-        public int StepDecayEpochs = Defaults.StepDecayEpochs;
-
-        /// <summary>With <see cref="LearningRateSchedule.Step"/>: the factor, in (0, 1], applied to the learning rate at each decay. Default 0.1.</summary>
-        public float StepDecayFactor = Defaults.StepDecayFactor;
-
-        /// <summary>Weight decay (L2 for Adam and SGD, decoupled for AdamW). Default 0.</summary>
-        public float WeightDecay;
-
-        /// <summary>When positive, gradients whose global L2 norm exceeds it are scaled down to it. Default 0 (off).</summary>
-        public float GradientClipNorm;
-
-        /// <summary>Probability of dropping each hidden unit during training. Default 0 (off).</summary>
-        public float DropoutRate;
-
-        /// <summary>Fraction of the training rows held out to validate on (their loss over observed values). Default 0.</summary>
-        public float ValidationFraction;
-
-        /// <summary>When positive, training stops after this many epochs without improvement and restores the best weights. Default 0 (off).</summary>
-        public int EarlyStoppingPatience;
-
-        /// <summary>Seeds initial weights, masks, shuffles and splits. Default null: drawn from the <see cref="MLContext"/>'s random source.</summary>
-        public int? Seed;
 
         /// <summary>The output column's name: <see cref="OutputColumnName"/>, or the input's when that is null or empty.</summary>
         internal string OutputName => string.IsNullOrEmpty(OutputColumnName) ? InputColumnName : OutputColumnName;
 
         /// <summary>The engine's training options.</summary>
-        internal TrainingOptions ToTrainingOptions(int seed, long rows) => new()
+        internal TrainingOptions ToTrainingOptions(int seed, long rows) => SharedTrainingOptions(Epochs ?? Defaults.ImputerEpochs(rows, BatchSize), seed) with
         {
-            Epochs = Epochs ?? Defaults.ImputerEpochs(rows, BatchSize),
-            BatchSize = BatchSize,
-            LearningRate = LearningRate,
-            Optimizer = Optimizer,
-            Beta1 = Beta1,
-            Beta2 = Beta2,
-            Epsilon = Epsilon,
-            Momentum = Momentum,
-            Initialization = Initialization,
-            Schedule = Schedule,
-            StepDecayEpochs = StepDecayEpochs,
-            StepDecayFactor = StepDecayFactor,
-            WeightDecay = WeightDecay,
-            GradientClipNorm = GradientClipNorm,
-            ValidationFraction = ValidationFraction,
-            EarlyStoppingPatience = EarlyStoppingPatience,
-            Seed = seed,
             Noise = MaskingFraction > 0f ? NoiseKind.Masking : NoiseKind.None,
             NoiseLevel = MaskingFraction > 0f ? MaskingFraction : Defaults.NoiseLevel,
-            DropoutRate = DropoutRate,
         };
 
         /// <summary>The network for <paramref name="inputSize"/> features: identity code and output, on standardized columns.</summary>

@@ -24,7 +24,7 @@ public sealed class ConvolutionalAutoencoderEstimator : AutoencoderFamilyEstimat
     /// the reconstruction. The options of dense networks are refused: <see cref="AutoencoderEstimator.Options.EncoderHiddenSizes"/>,
     /// <see cref="AutoencoderEstimator.Options.DecoderHiddenSizes"/>, <see cref="AutoencoderEstimator.Options.WinnerTakeAllK"/>, and (by the
     /// engine, which trains convolutional networks on mean squared error, optionally with noise) a loss other than mean squared error, the code
-    /// penalties, dropout and an <see cref="AutoencoderEstimator.Options.Initialization"/> other than <see cref="WeightInitialization.Auto"/>.
+    /// penalties and dropout.
     /// </summary>
     public sealed class Options : AutoencoderEstimator.Options
     {
