@@ -116,6 +116,14 @@ public sealed partial class AutoencoderEstimator
         /// <summary>When positive, training stops after this many epochs without improvement of the validation loss (the training loss without validation data) and restores the best weights. Default 0 (off).</summary>
         public int EarlyStoppingPatience;
 
+        /// <summary>
+        /// When positive, greedy layer-wise pretraining (a stacked autoencoder): each encoder layer first trains this many epochs as a shallow
+        /// autoencoder on the codes of the layers before it, then <see cref="Epochs"/> fine-tune the whole network from those weights (see the
+        /// engine's <see cref="TrainingOptions.LayerwisePretrainingEpochs"/>). Needs encoder hidden layers, a mirrored decoder, a plain or
+        /// denoising dense autoencoder, and training data held in memory. Default 0 (off).
+        /// </summary>
+        public int LayerwisePretrainingEpochs = Defaults.LayerwisePretrainingEpochs;
+
         /// <summary>Seeds initial weights, shuffles and splits. Default null: drawn from the <see cref="MLContext"/>'s random source, so <c>new MLContext(seed: 1)</c> makes training repeatable.</summary>
         public int? Seed;
 
@@ -237,6 +245,7 @@ public sealed partial class AutoencoderEstimator
             Loss = Loss,
             ValidationFraction = ValidationFraction,
             EarlyStoppingPatience = EarlyStoppingPatience,
+            LayerwisePretrainingEpochs = LayerwisePretrainingEpochs,
             Seed = seed,
             StreamingBlockRows = StreamingBlockRows,
             Noise = Noise,
