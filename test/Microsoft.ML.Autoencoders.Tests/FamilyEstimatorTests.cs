@@ -123,6 +123,7 @@ public sealed class FamilyEstimatorTests
     [DataRow("DecoderHiddenSizes")]
     [DataRow("WinnerTakeAllK")]
     [DataRow("DropoutRate")]
+    [DataRow("LayerwisePretrainingEpochs")]
     public void ConvolutionalAutoencoder_OptionItDoesNotUse_RefusedAtConstructionNamingIt(string option)
     {
         var options = new ConvolutionalAutoencoderEstimator.Options { CodeSize = 16 };
@@ -131,6 +132,7 @@ public sealed class FamilyEstimatorTests
             case "EncoderHiddenSizes": options.EncoderHiddenSizes = [64]; break;
             case "DecoderHiddenSizes": options.DecoderHiddenSizes = [64]; break;
             case "WinnerTakeAllK": options.WinnerTakeAllK = 4; break;
+            case "LayerwisePretrainingEpochs": options.LayerwisePretrainingEpochs = 2; break;
             default: options.DropoutRate = 0.1f; break;
         }
 
@@ -145,6 +147,7 @@ public sealed class FamilyEstimatorTests
     [DataRow("CodeL1Penalty")]
     [DataRow("WinnerTakeAllK")]
     [DataRow("ScaleFeatureErrors")]
+    [DataRow("LayerwisePretrainingEpochs")]
     public void Vae_OptionItDoesNotUse_RefusedAtConstructionNamingIt(string option)
     {
         var options = new VaeEstimator.Options { CodeSize = 8 };
@@ -153,6 +156,7 @@ public sealed class FamilyEstimatorTests
             case "DropoutRate": options.DropoutRate = 0.1f; break;
             case "CodeL1Penalty": options.CodeL1Penalty = 0.1f; break;
             case "WinnerTakeAllK": options.WinnerTakeAllK = 4; break;
+            case "LayerwisePretrainingEpochs": options.EncoderHiddenSizes = [16]; options.LayerwisePretrainingEpochs = 2; break;
             default: options.ScaleFeatureErrors = true; break;
         }
 

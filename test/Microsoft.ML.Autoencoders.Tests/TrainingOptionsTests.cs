@@ -48,6 +48,7 @@ public sealed class TrainingOptionsTests
     [DataRow("Initialization")]
     [DataRow("StepDecayFactor")]
     [DataRow("StepDecayEpochs")]
+    [DataRow("LayerwisePretrainingEpochs")]
     public void Autoencoder_OptionSetInAPipeline_TrainsAnotherModel(string option)
     {
         float[] baseline = Scores(Baseline(option));
@@ -60,6 +61,7 @@ public sealed class TrainingOptionsTests
             case "Epsilon": changed.Epsilon = 0.1f; break;
             case "Initialization": changed.Initialization = WeightInitialization.Glorot; break;
             case "StepDecayFactor": changed.StepDecayFactor = 0.9f; break;
+            case "LayerwisePretrainingEpochs": changed.LayerwisePretrainingEpochs = 2; break;
             default: changed.StepDecayEpochs = 2; break;
         }
 
@@ -86,6 +88,7 @@ public sealed class TrainingOptionsTests
         Assert.AreEqual(Defaults.NoiseLevel, engine.NoiseLevel);
         Assert.AreEqual(Defaults.SparsityTarget, engine.SparsityTarget);
         Assert.AreEqual(Defaults.KlWeight, engine.KlWeight);
+        Assert.AreEqual(Defaults.LayerwisePretrainingEpochs, engine.LayerwisePretrainingEpochs);
         Assert.AreEqual(Defaults.Epochs(null, Defaults.BatchSize), engine.Epochs, "streamed data trains the engine's default epochs");
     }
 

@@ -23,6 +23,7 @@ public sealed class FamilyTrainingTests
         ["sparse, KL toward a target activation", Dense(Activation.Sigmoid), new TrainingOptions { SparsityPenalty = 0.05f, SparsityTarget = 0.1f }],
         ["contractive", new AutoencoderArchitecture(784, [], 32, null, Activation.Relu, Activation.Sigmoid, Activation.Sigmoid), new TrainingOptions { ContractivePenalty = 0.01f }],
         ["dropout", Dense(hidden: [128, 64]), new TrainingOptions { DropoutRate = 0.2f }],
+        ["stacked, layer-wise pretraining", Dense(hidden: [128, 64]), new TrainingOptions { LayerwisePretrainingEpochs = 2 }],
         ["winner-take-all, k and lifetime", new AutoencoderArchitecture(784, [64], 16, null, Activation.Relu, Activation.Relu, Activation.Sigmoid) { WinnerTakeAllK = 4 }, new TrainingOptions { LifetimeSparsity = 0.3f }],
         ["variational", new AutoencoderArchitecture(784, [64], 8, null, Activation.Relu, Activation.Identity, Activation.Sigmoid) { IsVariational = true }, new TrainingOptions()],
         ["convolutional", AutoencoderArchitecture.Convolutional(new ConvolutionalLayout(
@@ -53,6 +54,6 @@ public sealed class FamilyTrainingTests
         Epochs = epochs, BatchSize = batchSize, Seed = seed, LearningRate = o.LearningRate, Optimizer = o.Optimizer, WeightDecay = o.WeightDecay,
         GradientClipNorm = o.GradientClipNorm, Loss = o.Loss, Schedule = o.Schedule, Noise = o.Noise, NoiseLevel = o.NoiseLevel,
         CodeL1Penalty = o.CodeL1Penalty, SparsityPenalty = o.SparsityPenalty, SparsityTarget = o.SparsityTarget, ContractivePenalty = o.ContractivePenalty,
-        DropoutRate = o.DropoutRate, LifetimeSparsity = o.LifetimeSparsity, KlWeight = o.KlWeight,
+        DropoutRate = o.DropoutRate, LifetimeSparsity = o.LifetimeSparsity, KlWeight = o.KlWeight, LayerwisePretrainingEpochs = o.LayerwisePretrainingEpochs,
     };
 }

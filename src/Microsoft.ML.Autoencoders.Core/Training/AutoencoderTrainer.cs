@@ -48,6 +48,13 @@ internal sealed class AutoencoderTrainer
                 nameof(TrainingOptions.Noise));
         }
 
+        if (missingValues && options.LayerwisePretrainingEpochs > 0)
+        {
+            throw new ArgumentException(
+                $"{nameof(TrainingOptions.LayerwisePretrainingEpochs)} is {options.LayerwisePretrainingEpochs}, but training on rows with missing values does not pretrain layer by layer; set it to 0.",
+                nameof(TrainingOptions.LayerwisePretrainingEpochs));
+        }
+
         _missingValues = missingValues;
         _guessRounds = guessRounds;
         _architecture = architecture;
@@ -95,6 +102,11 @@ internal sealed class AutoencoderTrainer
             throw new ArgumentException($"No training rows are left after holding out {_options.ValidationFraction:P0} of {training.RowCount} for validation; lower {nameof(TrainingOptions.ValidationFraction)} or add rows.", nameof(training));
         }
 
+        if (_options.LayerwisePretrainingEpochs > 0)
+        {
+            LayerwisePretraining.Run(_architecture, _options, training, trainRows, initial, createSession, cancellationToken);
+        }
+
         using ITrainingSession session = createSession(Request(initial, training, random));
         var loop = new TrainingLoop(_architecture, _options, session, initial, random);
         return loop.Execute(() => [(training, trainRows)], streamed: false, validation, training, validationRows, progress, cancellationToken);
@@ -128,6 +140,11 @@ internal sealed class AutoencoderTrainer
         if (training.ColumnCount != _architecture.InputSize)
         {
             throw new ArgumentException($"The training rows have {training.ColumnCount} features; the network expects {_architecture.InputSize}.", nameof(training));
+        }
+
+        if (_options.LayerwisePretrainingEpochs > 0)
+        {
+            throw new ArgumentException($"{nameof(TrainingOptions.LayerwisePretrainingEpochs)} is {_options.LayerwisePretrainingEpochs}, but layer-wise pretraining trains each layer on the codes of the layers before it, held in memory, and these rows are streamed; train on rows held in memory, or set it to 0.", nameof(training));
         }
 
         if (_options.ValidationFraction > 0f)

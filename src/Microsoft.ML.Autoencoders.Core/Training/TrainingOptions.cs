@@ -106,6 +106,17 @@ public sealed record TrainingOptions
     /// </summary>
     public float KlWeight { get; init; } = 1f;
 
+    /// <summary>
+    /// When positive, greedy layer-wise pretraining (a stacked autoencoder): before the run, each encoder layer trains this many epochs as a
+    /// shallow autoencoder (layer in -> layer out -> layer in) on the codes of the pretrained layers before it, and its two layers become the
+    /// encoder layer and its mirrored decoder layer; <see cref="Epochs"/> then fine-tune the whole network end to end from there. The shallow
+    /// autoencoders train on the run's training rows (not its held-out ones) with these options otherwise, on the same backend, from seeds
+    /// derived from <see cref="Seed"/>; a hidden layer's reconstruction trains on mean squared error, and the code penalties apply to the
+    /// code layer only. Progress reports and the loss history cover the fine-tuning. Needs a dense network with encoder hidden layers and a
+    /// mirrored decoder (not variational, winner-take-all or convolutional) and rows held in memory. Default 0 (off).
+    /// </summary>
+    public int LayerwisePretrainingEpochs { get; init; }
+
     /// <summary>Whether any option asks for more than the plain autoencoder's step.</summary>
     internal bool NeedsExtendedStep =>
         Noise != NoiseKind.None || CodeL1Penalty > 0f || SparsityPenalty > 0f || ContractivePenalty > 0f || DropoutRate > 0f || LifetimeSparsity > 0f;
@@ -161,6 +172,11 @@ public sealed record TrainingOptions
         {
             throw new ArgumentOutOfRangeException(nameof(EarlyStoppingPatience), EarlyStoppingPatience, $"{nameof(EarlyStoppingPatience)} must be 0 (off) or positive.");
         }
+
+        if (LayerwisePretrainingEpochs < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(LayerwisePretrainingEpochs), LayerwisePretrainingEpochs, $"{nameof(LayerwisePretrainingEpochs)} must be 0 (off) or positive.");
+        }
     }
 
     /// <summary>
@@ -171,7 +187,7 @@ public sealed record TrainingOptions
     /// <exception cref="ArgumentOutOfRangeException">An option is out of its range.</exception>
     /// <exception cref="ArgumentException">An option does not suit the architecture: binary cross-entropy without a sigmoid output, a KL sparsity
     /// penalty without a sigmoid code, a contractive penalty through an activation it does not support, a code penalty on a variational network,
-    /// or an option a convolutional network does not support.</exception>
+    /// an option a convolutional network does not support, or layer-wise pretraining of a network that is not a mirrored dense stack.</exception>
     public void Validate(AutoencoderArchitecture architecture)
     {
         ArgumentNullException.ThrowIfNull(architecture);
@@ -181,6 +197,11 @@ public sealed record TrainingOptions
             throw new ArgumentException(
                 $"{nameof(Loss)} is {nameof(LossFunction.BinaryCrossEntropy)}, which needs a {nameof(Activation.Sigmoid)} output activation, but the architecture's is {architecture.OutputActivation}. Use {nameof(LossFunction.MeanSquaredError)}, or a sigmoid output for data in [0, 1].",
                 nameof(Loss));
+        }
+
+        if (LayerwisePretrainingEpochs > 0)
+        {
+            Training.LayerwisePretraining.Check(architecture);
         }
 
         architecture.Network.CheckOptions(this);

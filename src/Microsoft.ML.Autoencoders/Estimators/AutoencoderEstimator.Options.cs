@@ -65,6 +65,14 @@ public sealed partial class AutoencoderEstimator
         public int? Epochs;
 
         /// <summary>
+        /// When positive, greedy layer-wise pretraining (a stacked autoencoder): each encoder layer first trains this many epochs as a shallow
+        /// autoencoder on the codes of the layers before it, then <see cref="Epochs"/> fine-tune the whole network from those weights (see the
+        /// engine's <see cref="TrainingOptions.LayerwisePretrainingEpochs"/>). Needs encoder hidden layers, a mirrored decoder, a plain or
+        /// denoising dense autoencoder, and training data held in memory. Default 0 (off).
+        /// </summary>
+        public int LayerwisePretrainingEpochs = Defaults.LayerwisePretrainingEpochs;
+
+        /// <summary>
         /// The expected fraction of anomalies in the training data, in (0, 0.5]: the threshold is the (1 - contamination)
         /// quantile of the training rows' scores, so about this fraction of them is flagged. Default 0.05. Ignored when
         /// <see cref="Threshold"/> or <see cref="FalsePositiveRate"/> is set.
@@ -163,6 +171,7 @@ public sealed partial class AutoencoderEstimator
         internal TrainingOptions ToTrainingOptions(int seed, long? rows = null) => SharedTrainingOptions(Epochs ?? Defaults.Epochs(rows, BatchSize), seed) with
         {
             Loss = Loss,
+            LayerwisePretrainingEpochs = LayerwisePretrainingEpochs,
             StreamingBlockRows = StreamingBlockRows,
             Noise = Noise,
             NoiseLevel = NoiseLevel,

@@ -51,6 +51,9 @@ internal static class Defaults
     /// <summary>With a step schedule: the factor applied at each decay.</summary>
     public const float StepDecayFactor = 0.1f;
 
+    /// <summary>Epochs of layer-wise pretraining per encoder layer: none, the network trains end to end from random weights.</summary>
+    public const int LayerwisePretrainingEpochs = 0;
+
     /// <summary>Rows read, held and shuffled together when training data is streamed.</summary>
     public const int StreamingBlockRows = 65_536;
 
