@@ -4,7 +4,7 @@ using Microsoft.ML.Autoencoders.Optimizers;
 namespace Microsoft.ML.Autoencoders.Classification;
 
 /// <summary>
-/// The fine-tuning loop behind <see cref="FineTunedClassifier.Train"/>: seeded shuffles, mini-batches, code dropout, and two AdamW updaters,
+/// The fine-tuning loop behind <see cref="FineTunedClassifier.Train"/>: seeded shuffles, mini-batches, input masking, code dropout, and two AdamW updaters on one cosine learning-rate decay,
 /// the head's at the learning rate and the encoder's at a fraction of it, the encoder's skipped while it is frozen.
 /// </summary>
 internal static class ClassifierTrainer
@@ -39,6 +39,7 @@ internal static class ClassifierTrainer
         var dropout = options.CodeDropoutRate > 0f ? new float[batchSize * network.CodeSize] : null;
         float keep = 1f - options.CodeDropoutRate;
         int featureCount = network.InputSize;
+        long step = 0, totalSteps = (long)options.Epochs * ((rows + batchSize - 1) / batchSize);
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             bool frozen = epoch < options.FrozenEncoderEpochs;
@@ -54,6 +55,15 @@ internal static class ClassifierTrainer
                     batchLabels[r] = labels[order[start + r]];
                 }
 
+                if (options.InputMaskingRate > 0f)
+                {
+                    Span<float> rowsRead = batch.AsSpan(0, count * featureCount);
+                    for (int i = 0; i < rowsRead.Length; i++)
+                    {
+                        rowsRead[i] = random.NextFloat() < options.InputMaskingRate ? 0f : rowsRead[i];
+                    }
+                }
+
                 if (dropout != null)
                 {
                     for (int i = 0; i < count * network.CodeSize; i++)
@@ -65,10 +75,12 @@ internal static class ClassifierTrainer
                 network.Forward(encoder, headParameters, batch, count, workspace, dropout);
                 lossSum += network.Loss(batchLabels, count, workspace) * count;
                 network.Backward(encoder, headParameters, batch, count, workspace, frozen ? default : encoderGradients, headGradients, dropout);
-                headUpdater.Step(headParameters, headGradients, options.LearningRate);
+                // Both rates follow one cosine from their start to 0 over all the steps.
+                float rate = options.LearningRate * 0.5f * (1f + MathF.Cos(MathF.PI * step++ / totalSteps));
+                headUpdater.Step(headParameters, headGradients, rate);
                 if (!frozen)
                 {
-                    encoderUpdater.Step(encoder, encoderGradients, options.LearningRate * options.EncoderLearningRateFactor);
+                    encoderUpdater.Step(encoder, encoderGradients, rate * options.EncoderLearningRateFactor);
                 }
             }
 

@@ -12,7 +12,7 @@ public sealed class ClassifierTrainingOptions
     /// <summary>Rows per gradient step. Default 32.</summary>
     public int BatchSize { get; init; } = 32;
 
-    /// <summary>The head's learning rate (Adam with decoupled weight decay). Default 1e-3.</summary>
+    /// <summary>The head's initial learning rate (Adam with decoupled weight decay); it decays along a cosine to 0 by the last step. Default 1e-3.</summary>
     public float LearningRate { get; init; } = 1e-3f;
 
     /// <summary>The encoder's learning rate as a fraction of <see cref="LearningRate"/>, in (0, 1]: lower keeps more of what pretraining learned. Default 0.1.</summary>
@@ -27,7 +27,13 @@ public sealed class ClassifierTrainingOptions
     /// <summary>The fraction of code values zeroed (and the rest scaled up) at the head's input while training, in [0, 1). Default 0.2.</summary>
     public float CodeDropoutRate { get; init; } = 0.2f;
 
-    /// <summary>Seeds the head's initial weights, the shuffles and the dropout. Default 0.</summary>
+    /// <summary>
+    /// The fraction of input features set to 0 in every training row, drawn anew each batch, in [0, 1): the masking noise a denoising
+    /// autoencoder pretrains with, here as data augmentation against overfitting few labels. Default 0.2.
+    /// </summary>
+    public float InputMaskingRate { get; init; } = 0.2f;
+
+    /// <summary>Seeds the head's initial weights, the shuffles, the masking and the dropout. Default 0.</summary>
     public int Seed { get; init; }
 
     /// <summary>Checks every option, naming the first one out of range.</summary>
@@ -54,6 +60,11 @@ public sealed class ClassifierTrainingOptions
         if (!(WeightDecay >= 0f) || !float.IsFinite(WeightDecay))
         {
             throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, $"{nameof(WeightDecay)} must be zero or positive, and finite.");
+        }
+
+        if (!(InputMaskingRate >= 0f && InputMaskingRate < 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(InputMaskingRate), InputMaskingRate, $"{nameof(InputMaskingRate)} must be in [0, 1).");
         }
 
         if (!(CodeDropoutRate >= 0f && CodeDropoutRate < 1f))
