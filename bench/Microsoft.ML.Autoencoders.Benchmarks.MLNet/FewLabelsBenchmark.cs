@@ -13,7 +13,7 @@ namespace Microsoft.ML.Autoencoders.Benchmarks.MLNet;
 /// the 60,000 images, like the autoencoder), and on the autoencoder's codes (each standardized first), and the fine-tuned classifier
 /// (<c>mlContext.Autoencoders.FineTunedClassifier</c>, default options). Prints each method's mean test accuracy and range per label count;
 /// the last line is <c>finetuned_accuracy_1000=</c> and <c>best_baseline_accuracy_1000=</c>, mean accuracies in percent. Options:
-/// --hidden (256; 512x256 for two layers), --code (64), --epochs (pretraining, 10), --masking (the denoising masking fraction, 0.2), --counts (100,1000), --draws (3),
+/// --hidden (512; 512x256 for two layers), --code (128), --epochs (pretraining, 15), --masking (the denoising masking fraction, 0.2), --counts (100,1000), --draws (3),
 /// --autoencoder (a file to load the pretrained model from, or to save it to when absent: outside the repository), --no-baselines, and the
 /// fine-tuning options --ft-epochs, --ft-lr, --ft-factor, --ft-freeze, --ft-dropout, --ft-masking, --ft-decay, --ft-batch to try others than the defaults.
 /// </summary>
@@ -23,8 +23,8 @@ internal static class FewLabelsBenchmark
 
     public static int Run(string[] args)
     {
-        int[] hidden = (Option(args, "--hidden") ?? "256").Split('x').Select(h => int.Parse(h, CultureInfo.InvariantCulture)).ToArray();
-        int code = Int(args, "--code", 64), epochs = Int(args, "--epochs", 10), draws = Int(args, "--draws", 3);
+        int[] hidden = (Option(args, "--hidden") ?? "512").Split('x').Select(h => int.Parse(h, CultureInfo.InvariantCulture)).ToArray();
+        int code = Int(args, "--code", 128), epochs = Int(args, "--epochs", 15), draws = Int(args, "--draws", 3);
         float masking = Float(args, "--masking", 0.2f);
         int[] counts = (Option(args, "--counts") ?? "100,1000").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
         bool baselines = !args.Contains("--no-baselines");

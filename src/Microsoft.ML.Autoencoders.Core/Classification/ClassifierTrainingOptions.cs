@@ -6,14 +6,14 @@ namespace Microsoft.ML.Autoencoders;
 /// </summary>
 public sealed class ClassifierTrainingOptions
 {
-    /// <summary>Passes over the labelled rows. Default 40.</summary>
-    public int Epochs { get; init; } = 40;
+    /// <summary>Passes over the labelled rows. Default 100, suited to a few thousand labelled rows at most; lower it for more.</summary>
+    public int Epochs { get; init; } = 100;
 
     /// <summary>Rows per gradient step. Default 32.</summary>
     public int BatchSize { get; init; } = 32;
 
-    /// <summary>The head's initial learning rate (Adam with decoupled weight decay); it decays along a cosine to 0 by the last step. Default 1e-3.</summary>
-    public float LearningRate { get; init; } = 1e-3f;
+    /// <summary>The head's initial learning rate (Adam with decoupled weight decay); it decays along a cosine to 0 by the last step. Default 3e-3.</summary>
+    public float LearningRate { get; init; } = 3e-3f;
 
     /// <summary>The encoder's learning rate as a fraction of <see cref="LearningRate"/>, in (0, 1]: lower keeps more of what pretraining learned. Default 0.1.</summary>
     public float EncoderLearningRateFactor { get; init; } = 0.1f;
@@ -24,8 +24,8 @@ public sealed class ClassifierTrainingOptions
     /// <summary>Decoupled weight decay (AdamW) of every weight, encoder and head. Default 1e-4.</summary>
     public float WeightDecay { get; init; } = 1e-4f;
 
-    /// <summary>The fraction of code values zeroed (and the rest scaled up) at the head's input while training, in [0, 1). Default 0.2.</summary>
-    public float CodeDropoutRate { get; init; } = 0.2f;
+    /// <summary>The fraction of code values zeroed (and the rest scaled up) at the head's input while training, in [0, 1). Default 0.5.</summary>
+    public float CodeDropoutRate { get; init; } = 0.5f;
 
     /// <summary>
     /// The fraction of input features set to 0 in every training row, drawn anew each batch, in [0, 1): the masking noise a denoising

@@ -19,13 +19,13 @@ public sealed partial class FineTunedClassifierEstimator
         /// </summary>
         public string LabelColumnName = "Label";
 
-        /// <summary>Passes over the labelled rows. Default 40.</summary>
+        /// <summary>Passes over the labelled rows. Default 100, suited to a few thousand labelled rows at most; lower it for more.</summary>
         public int Epochs = EngineDefaults.Epochs;
 
         /// <summary>Rows per gradient step. Default 32.</summary>
         public int BatchSize = EngineDefaults.BatchSize;
 
-        /// <summary>The head's learning rate (AdamW). Default 1e-3.</summary>
+        /// <summary>The head's initial learning rate (AdamW), decaying along a cosine to 0. Default 3e-3.</summary>
         public float LearningRate = EngineDefaults.LearningRate;
 
         /// <summary>The encoder's learning rate as a fraction of <see cref="LearningRate"/>, in (0, 1]. Default 0.1.</summary>
@@ -37,7 +37,7 @@ public sealed partial class FineTunedClassifierEstimator
         /// <summary>Decoupled weight decay of every weight. Default 1e-4.</summary>
         public float WeightDecay = EngineDefaults.WeightDecay;
 
-        /// <summary>The fraction of code values dropped at the head's input while training, in [0, 1). Default 0.2.</summary>
+        /// <summary>The fraction of code values dropped at the head's input while training, in [0, 1). Default 0.5.</summary>
         public float CodeDropoutRate = EngineDefaults.CodeDropoutRate;
 
         /// <summary>The fraction of input features set to 0 in every training row, drawn anew each batch (data augmentation), in [0, 1). Default 0.2.</summary>
