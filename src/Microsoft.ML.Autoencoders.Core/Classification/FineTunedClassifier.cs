@@ -78,7 +78,7 @@ public sealed class FineTunedClassifier
 
     /// <summary>
     /// Writes each row's scores into <paramref name="scores"/> (<see cref="ScoreSize"/> per row): for a softmax head the class probabilities,
-    /// for a logistic head the logit (the probability of class 1 is its logistic function). A row holding NaN scores NaN.
+    /// for a logistic head the logit (the probability of class 1 is its logistic function). A row holding NaN or an infinity scores NaN.
     /// </summary>
     /// <exception cref="ArgumentException">The lengths do not match whole rows.</exception>
     public void Score(ReadOnlySpan<float> inputs, Span<float> scores)
@@ -95,17 +95,24 @@ public sealed class FineTunedClassifier
             for (int start = 0; start < rows; start += BandRows)
             {
                 int count = Math.Min(BandRows, rows - start);
-                ReadOnlySpan<float> logits = Network.Forward(_encoderParameters, _headParameters, inputs.Slice(start * InputSize, count * InputSize), count, workspace);
-                Span<float> band = scores.Slice(start * ScoreSize, count * ScoreSize);
-                if (Head == ClassifierHead.Logistic)
-                {
-                    logits.CopyTo(band);
-                    continue;
-                }
-
+                ReadOnlySpan<float> band = inputs.Slice(start * InputSize, count * InputSize);
+                ReadOnlySpan<float> logits = Network.Forward(_encoderParameters, _headParameters, band, count, workspace);
                 for (int r = 0; r < count; r++)
                 {
-                    ClassifierNetwork.Softmax(logits.Slice(r * ScoreSize, ScoreSize), band.Slice(r * ScoreSize, ScoreSize));
+                    Span<float> rowScores = scores.Slice((start + r) * ScoreSize, ScoreSize);
+                    if (FeatureMatrix.NonFiniteIndex(band.Slice(r * InputSize, InputSize)) >= 0)
+                    {
+                        // An activation such as ReLU may turn NaN into a number; the row's scores must not look like a prediction.
+                        rowScores.Fill(float.NaN);
+                    }
+                    else if (Head == ClassifierHead.Logistic)
+                    {
+                        rowScores[0] = logits[r];
+                    }
+                    else
+                    {
+                        ClassifierNetwork.Softmax(logits.Slice(r * ScoreSize, ScoreSize), rowScores);
+                    }
                 }
             }
         }

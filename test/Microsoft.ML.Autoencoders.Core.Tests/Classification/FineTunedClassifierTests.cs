@@ -148,6 +148,25 @@ public sealed class FineTunedClassifierTests
     }
 
     [TestMethod]
+    public void Score_RowWithNaNOrInfinity_ScoresNaNAndLeavesOtherRowsAlone()
+    {
+        (FeatureMatrix train, int[] labels) = Clusters(60, seed: 9);
+        AutoencoderModel autoencoder = Pretrain(new AutoencoderArchitecture(Width, [6], 3), train);
+        FineTunedClassifier classifier = FineTunedClassifier.Train(autoencoder, train, labels, ClassifierHead.Softmax, 3, new ClassifierTrainingOptions { Epochs = 2 });
+        float[] rows = train.Values[..(3 * Width)].ToArray();
+        var clean = new float[9];
+        classifier.Score(rows, clean);
+        rows[Width + 1] = float.NaN;
+        rows[2 * Width] = float.PositiveInfinity;
+        var scores = new float[9];
+
+        classifier.Score(rows, scores);
+
+        CollectionAssert.AreEqual(clean[..3], scores[..3]);
+        Assert.IsTrue(scores[3..].All(float.IsNaN), string.Join(", ", scores));
+    }
+
+    [TestMethod]
     public void Load_DamagedFile_SaysWhat()
     {
         var error = Assert.ThrowsExactly<InvalidDataException>(() => FineTunedClassifier.Load(new MemoryStream("MLAECLS1"u8.ToArray())));
