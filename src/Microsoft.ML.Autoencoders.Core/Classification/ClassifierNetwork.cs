@@ -35,6 +35,7 @@ internal sealed class ClassifierNetwork
     /// <summary>The head; its offsets are into the head's parameter vector.</summary>
     public DenseLayer Head { get; }
 
+    /// <summary>Softmax (multiclass) or logistic (binary).</summary>
     public ClassifierHead HeadKind { get; }
 
     /// <summary>Classes: K for a softmax head, 2 for a logistic one.</summary>
@@ -43,12 +44,16 @@ internal sealed class ClassifierNetwork
     /// <summary>Logits per row: <see cref="ClassCount"/> for a softmax head, 1 for a logistic one.</summary>
     public int OutputSize { get; }
 
+    /// <summary>Features per input row.</summary>
     public int InputSize => EncoderLayers[0].InputSize;
 
+    /// <summary>The encoder's outputs per row: the head's inputs.</summary>
     public int CodeSize => EncoderLayers[^1].OutputSize;
 
+    /// <summary>Weights and biases of every encoder layer.</summary>
     public int EncoderParameterCount { get; }
 
+    /// <summary>Weights and biases of the head.</summary>
     public int HeadParameterCount => Head.ParameterCount;
 
     /// <summary>

@@ -20,7 +20,8 @@ internal sealed record PipelineManifest(string Format, int Version, bool IsChain
 
     /// <summary>
     /// The version written, and the newest read. Version 1: no checksums; settings hold the full training history,
-    /// timings included. Version 2: <see cref="Entries"/>.
+    /// timings included. Version 2: <see cref="Entries"/>. Segments of kind <see cref="Segment.Classifier"/> came later within version 2;
+    /// a reader from before them refuses such a file naming the kind it does not know.
     /// </summary>
     public const int CurrentVersion = 2;
 
