@@ -58,7 +58,8 @@ internal sealed class ClassifierNetwork
 
     /// <summary>
     /// The encoder of <paramref name="autoencoder"/> (its first layers up to the code layer, or for a variational autoencoder the code layer's
-    /// mean half) with its weights copied, and a head for <paramref name="classCount"/> classes.
+    /// mean half) with its weights copied, and a head for <paramref name="classCount"/> classes. A winner-take-all autoencoder's
+    /// sparsification is not part of it: the head reads the code before the k largest values are kept.
     /// </summary>
     /// <exception cref="ArgumentException">The autoencoder is not a dense member.</exception>
     public static (ClassifierNetwork Network, float[] EncoderParameters) FromAutoencoder(AutoencoderModel autoencoder, ClassifierHead head, int classCount)
