@@ -4,7 +4,8 @@
 // alternating rounds and each keeps its best, since other work on the machine only ever slows a run down. Prints rows/s
 // of each and pipeline_ratio = pipeline / engine. A fourth path runs the same model through the ONNX route (ToOnnxTransformer:
 // ML.NET's ApplyOnnxModel on ONNX Runtime, one row at a time), and onnx_route_ratio = ONNX route / pipeline.
-// With the argument "impute", runs the imputation benchmark instead (ImputationBenchmark.cs).
+// With the argument "impute", runs the imputation benchmark instead (ImputationBenchmark.cs); with "fewlabels", the few-labels
+// classification benchmark (FewLabelsBenchmark.cs).
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Autoencoders;
@@ -14,6 +15,11 @@ using Microsoft.ML.Data;
 if (args.FirstOrDefault() == "impute")
 {
     return Microsoft.ML.Autoencoders.Benchmarks.MLNet.ImputationBenchmark.Run(args[1..]);
+}
+
+if (args.FirstOrDefault() == "fewlabels")
+{
+    return Microsoft.ML.Autoencoders.Benchmarks.MLNet.FewLabelsBenchmark.Run(args[1..]);
 }
 
 int rounds = args.Length > 0 ? int.Parse(args[0]) : 15;

@@ -1,5 +1,7 @@
 // Feature pretraining on Fashion-MNIST: the same ML.NET multiclass trainer on three views of the images, side by side:
-// the 784 raw pixels, a PCA projection, and the code of an autoencoder of the same size.
+// the 784 raw pixels, a PCA projection, and the code of an autoencoder of the same size. Then the few-labels case: the
+// autoencoder has seen every training image without its label, only the first few keep theirs, and the fine-tuned
+// classifier (the autoencoder's encoder plus a softmax head, trained end to end) is set against L-BFGS on the codes.
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Autoencoders;
@@ -8,6 +10,7 @@ using Microsoft.ML.Data;
 
 int trainCount = args.Length > 0 ? int.Parse(args[0]) : 15_000;
 int codeSize = args.Length > 1 ? int.Parse(args[1]) : 32;
+int labelCount = args.Length > 2 ? int.Parse(args[2]) : 1000;
 var clock = Stopwatch.StartNew();
 var mlContext = new MLContext(seed: 1);
 
@@ -50,6 +53,17 @@ foreach ((string name, int size, MulticlassClassificationMetrics metrics, TimeSp
 {
     Console.WriteLine($"{name,-18} {size,5}   {metrics.MicroAccuracy,8:P1}   {metrics.MacroAccuracy,14:P1}   {metrics.LogLoss,8:F3}   {time.TotalSeconds,11:F1} s");
 }
+
+// Few labels: the autoencoder above pretrained on every training image, labels unused; now only the first labelCount images keep theirs.
+IDataView labelled = mlContext.Data.TakeRows(train, labelCount);
+ITransformer codesOnly = TrainingProgress.Step($"Training L-BFGS on the codes of {labelCount:N0} labelled images", () => Classifier("Encoded").Fit(autoencoderModel!.Transform(labelled)));
+double codesAccuracy = mlContext.MulticlassClassification.Evaluate(codesOnly.Transform(autoencoderModel!.Transform(test))).MicroAccuracy;
+ITransformer fineTuned = TrainingProgress.Step($"Fine-tuning the encoder with a softmax head on {labelCount:N0} labelled images", () =>
+    mlContext.Transforms.Conversion.MapValueToKey("Label", "Class").Append(mlContext.Autoencoders.FineTunedClassifier(autoencoderModel!)).Fit(labelled));
+double fineTunedAccuracy = mlContext.MulticlassClassification.Evaluate(fineTuned.Transform(test)).MicroAccuracy;
+Console.WriteLine();
+Console.WriteLine($"Few labels ({labelCount:N0} of {trainCount:N0} images labelled): L-BFGS on the codes {codesAccuracy:P1}, fine-tuned classifier {fineTunedAccuracy:P1}");
+Console.WriteLine($"fine-tuned: accuracy {fineTunedAccuracy:P1}");
 
 // Pictures: the autoencoder's loss curve, and the test images' codes and PCA projections reduced to two dimensions by PCA, by class.
 string output = OutputFolder.For("FeaturePretraining");

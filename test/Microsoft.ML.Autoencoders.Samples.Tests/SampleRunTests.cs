@@ -64,7 +64,8 @@ public sealed class SampleRunTests
 
     /// <summary>
     /// FeaturePretraining on 2,000 training images instead of 15,000, codes of 32 (measured 76.9% accuracy on the codes in 7 to
-    /// 15 s, most of it the classifier on the raw pixels; PCA of the same size gives 79.2%). Chance is 10%; the floor is 70%.
+    /// 15 s, most of it the classifier on the raw pixels; PCA of the same size gives 79.2%). Chance is 10%; the floor is 70%. Its few-labels
+    /// part keeps 1,000 of those labels: the fine-tuned classifier measured 80.6% (L-BFGS on the codes of the same rows 75.9%); the floor is 77%.
     /// </summary>
     [TestMethod]
     public void FeaturePretraining_ReducedRun_PrintsCodeAccuracyAboveFloorAndWritesPictures()
@@ -73,6 +74,8 @@ public sealed class SampleRunTests
         {
             double accuracy = run.Headline("accuracy on codes (%)", @"^autoencoder code: accuracy (?<value>\S+) ?%");
             Assert.IsInRange(70.0, 95.0, accuracy, "Test accuracy (%) of the classifier on the autoencoder's codes");
+            double fineTuned = run.Headline("fine-tuned accuracy (%)", @"^fine-tuned: accuracy (?<value>\S+) ?%");
+            Assert.IsInRange(77.0, 95.0, fineTuned, "Test accuracy (%) of the fine-tuned classifier on 1,000 labels");
             run.AssertPictures("FeaturePretraining", "loss.png", "codes.png");
         });
     }

@@ -65,6 +65,32 @@ public sealed class AutoencoderCatalog
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public AutoencoderImputingEstimator ImputeMissing(AutoencoderImputingEstimator.Options options) => new(Context, options);
 
+    /// <summary>
+    /// A trainer that fine-tunes the encoder of a fitted dense autoencoder with a classifier head on labelled rows: softmax for a key label
+    /// (multiclass; apply <c>MapValueToKey</c> first), logistic for a <see cref="bool"/> label (binary). It adds Score, PredictedLabel and, for
+    /// binary labels, Probability, so <c>MulticlassClassification.Evaluate</c> and <c>BinaryClassification.Evaluate</c> work on its output.
+    /// </summary>
+    /// <param name="autoencoder">A fitted dense autoencoder (not a convolutional one) trained on features like the labelled rows'.</param>
+    /// <param name="options">The columns and the fine-tuning options; null for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public FineTunedClassifierEstimator FineTunedClassifier(AutoencoderTransformer autoencoder, FineTunedClassifierEstimator.Options? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(autoencoder);
+        return new(Context, autoencoder.Model, options ?? new FineTunedClassifierEstimator.Options());
+    }
+
+    /// <summary>
+    /// As <see cref="FineTunedClassifier(AutoencoderTransformer, FineTunedClassifierEstimator.Options?)"/>, but the autoencoder is pretrained
+    /// first, at <c>Fit</c>, by fitting <paramref name="pretraining"/> on <paramref name="unlabelledData"/>: typically many more rows than
+    /// carry labels.
+    /// </summary>
+    /// <param name="pretraining">A dense autoencoder estimator, e.g. <c>mlContext.Autoencoders.Autoencoder(...)</c> or <c>DenoisingAutoencoder(...)</c>.</param>
+    /// <param name="unlabelledData">The rows to pretrain on.</param>
+    /// <param name="options">The columns and the fine-tuning options; null for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public FineTunedClassifierEstimator FineTunedClassifier(IEstimator<AutoencoderTransformer> pretraining, IDataView unlabelledData, FineTunedClassifierEstimator.Options? options = null) =>
+        new(Context, pretraining, unlabelledData, options ?? new FineTunedClassifierEstimator.Options());
+
     /// <summary>An autoencoder estimator with the common settings; the other options keep their defaults.</summary>
     /// <param name="featureColumnName">The input column, a known-size vector of float.</param>
     /// <param name="codeSize">Size of the code (the bottleneck), and of the "Encoded" column; null follows the input's width (features / 2 rounded down, 1 to 32).</param>

@@ -12,6 +12,7 @@ namespace Microsoft.ML.Autoencoders.Persistence;
 /// for the schema flowing into it;</item>
 /// <item>per autoencoder, <c>segment-N.mlae</c> (the engine's model file) and <c>segment-N.json</c> (see <see cref="AutoencoderSettings"/>);</item>
 /// <item>per imputer, <c>segment-N.mlae</c> (its network) and <c>segment-N.json</c> (see <see cref="ImputerSettings"/>);</item>
+/// <item>per fine-tuned classifier, <c>segment-N.mlcl</c> (the classifier's file) and <c>segment-N.json</c> (see <see cref="ClassifierSettings"/>);</item>
 /// <item><c>manifest.json</c>, last: see <see cref="PipelineManifest"/>.</item>
 /// </list>
 /// Every entry, and every entry of the ML.NET segments, is stamped 1980-01-01, so the same pipeline gives the same bytes.
@@ -48,19 +49,20 @@ internal static class PipelineFile
         while (index < transformers.Count)
         {
             string entry = PipelineManifest.SegmentEntry(segments.Count);
-            (AutoencoderModel Network, byte[] Settings, string Kind)? networkSegment = transformers[index] switch
+            (Action<Stream> SaveNetwork, string Extension, byte[] Settings, string Kind)? networkSegment = transformers[index] switch
             {
-                AutoencoderTransformer autoencoder => (autoencoder.Model, PipelineJson.Serialize(AutoencoderSettings.Of(autoencoder)), PipelineManifest.Segment.Autoencoder),
-                AutoencoderImputingTransformer imputing => (imputing.Imputer.Model, PipelineJson.Serialize(ImputerSettings.Of(imputing)), PipelineManifest.Segment.Imputer),
+                AutoencoderTransformer autoencoder => (autoencoder.Model.Save, ".mlae", PipelineJson.Serialize(AutoencoderSettings.Of(autoencoder)), PipelineManifest.Segment.Autoencoder),
+                AutoencoderImputingTransformer imputing => (imputing.Imputer.Model.Save, ".mlae", PipelineJson.Serialize(ImputerSettings.Of(imputing)), PipelineManifest.Segment.Imputer),
+                FineTunedClassifierTransformer classifier => (classifier.Classifier.Save, ClassifierSettings.NetworkExtension, PipelineJson.Serialize(ClassifierSettings.Of(classifier)), PipelineManifest.Segment.Classifier),
                 _ => null,
             };
-            if (networkSegment is var (network, settings, kind))
+            if (networkSegment is var (saveNetwork, extension, settings, kind))
             {
                 // Weights are close to random bytes: deflate would only add to them.
                 using (var weights = new MemoryStream())
                 {
-                    network.Save(weights);
-                    Add(entry + ".mlae", weights.ToArray(), CompressionLevel.NoCompression);
+                    saveNetwork(weights);
+                    Add(entry + extension, weights.ToArray(), CompressionLevel.NoCompression);
                 }
 
                 Add(entry + ".json", settings);
@@ -72,7 +74,7 @@ internal static class PipelineFile
 
             var run = new List<ITransformer>();
             DataViewSchema runInput = schema;
-            for (; index < transformers.Count && transformers[index] is not (AutoencoderTransformer or AutoencoderImputingTransformer); index++)
+            for (; index < transformers.Count && transformers[index] is not (AutoencoderTransformer or AutoencoderImputingTransformer or FineTunedClassifierTransformer); index++)
             {
                 run.Add(transformers[index]);
                 schema = transformers[index].GetOutputSchema(schema);
@@ -128,8 +130,11 @@ internal static class PipelineFile
                     case PipelineManifest.Segment.Imputer when manifest.Version >= 2:
                         transformers.Add(LoadImputer(reader, segment.Entry));
                         break;
+                    case PipelineManifest.Segment.Classifier when manifest.Version >= 2:
+                        transformers.Add(LoadClassifier(reader, segment.Entry));
+                        break;
                     default:
-                        throw new InvalidDataException($"The pipeline file's segment \"{segment.Entry}\" is of kind \"{segment.Kind}\"; this version reads \"{PipelineManifest.Segment.MLNet}\", \"{PipelineManifest.Segment.Autoencoder}\" and, from format version 2, \"{PipelineManifest.Segment.Imputer}\".");
+                        throw new InvalidDataException($"The pipeline file's segment \"{segment.Entry}\" is of kind \"{segment.Kind}\"; this version reads \"{PipelineManifest.Segment.MLNet}\", \"{PipelineManifest.Segment.Autoencoder}\" and, from format version 2, \"{PipelineManifest.Segment.Imputer}\" and \"{PipelineManifest.Segment.Classifier}\".");
                 }
             }
 
@@ -176,6 +181,25 @@ internal static class PipelineFile
         }
 
         return PipelineJson.Deserialize<ImputerSettings>(reader.Read(entry + ".json"), entry + ".json").ToTransformer(model, entry + ".json");
+    }
+
+    private static FineTunedClassifierTransformer LoadClassifier(EntryReader reader, string entry)
+    {
+        FineTunedClassifier classifier;
+        string name = entry + ClassifierSettings.NetworkExtension;
+        using (var buffer = new MemoryStream(reader.Read(name), writable: false))
+        {
+            try
+            {
+                classifier = FineTunedClassifier.Load(buffer);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"The pipeline file's entry \"{name}\" is not a readable classifier: {e.Message}", e);
+            }
+        }
+
+        return PipelineJson.Deserialize<ClassifierSettings>(reader.Read(entry + ".json"), entry + ".json").ToTransformer(classifier, entry + ".json");
     }
 
     private static void Flatten(ITransformer transformer, List<ITransformer> into)

@@ -20,7 +20,8 @@ internal sealed record PipelineManifest(string Format, int Version, bool IsChain
 
     /// <summary>
     /// The version written, and the newest read. Version 1: no checksums; settings hold the full training history,
-    /// timings included. Version 2: <see cref="Entries"/>.
+    /// timings included. Version 2: <see cref="Entries"/>. Segments of kind <see cref="Segment.Classifier"/> came later within version 2;
+    /// a reader from before them refuses such a file naming the kind it does not know.
     /// </summary>
     public const int CurrentVersion = 2;
 
@@ -67,7 +68,7 @@ internal sealed record PipelineManifest(string Format, int Version, bool IsChain
     public static string SegmentEntry(int index) => $"segment-{index}";
 
     /// <summary>One segment of the pipeline: a run of ML.NET transformers or one autoencoder.</summary>
-    /// <param name="Kind"><see cref="MLNet"/> or <see cref="Autoencoder"/>.</param>
+    /// <param name="Kind"><see cref="MLNet"/>, <see cref="Autoencoder"/>, <see cref="Imputer"/> or <see cref="Classifier"/>.</param>
     /// <param name="Entry">The stem of its entries: <c>segment-N</c>.</param>
     public sealed record Segment(string Kind, string Entry)
     {
@@ -79,6 +80,9 @@ internal sealed record PipelineManifest(string Format, int Version, bool IsChain
 
         /// <summary>An <see cref="AutoencoderImputingTransformer"/>: its network and its <see cref="ImputerSettings"/>.</summary>
         public const string Imputer = "Imputer";
+
+        /// <summary>A <see cref="FineTunedClassifierTransformer"/>: its classifier in <c>segment-N.mlcl</c> and its <see cref="ClassifierSettings"/>.</summary>
+        public const string Classifier = "FineTunedClassifier";
     }
 
     /// <summary>An entry of the pipeline file and the SHA-256 of its bytes.</summary>
