@@ -1,5 +1,6 @@
 using Microsoft.ML.Autoencoders.Numerics;
 using Microsoft.ML.Autoencoders.Optimizers;
+using Microsoft.ML.Autoencoders.Training;
 
 namespace Microsoft.ML.Autoencoders.Classification;
 
@@ -9,7 +10,8 @@ namespace Microsoft.ML.Autoencoders.Classification;
 /// </summary>
 internal static class ClassifierTrainer
 {
-    private const float Beta1 = 0.9f, Beta2 = 0.999f, Epsilon = 1e-8f;
+    /// <summary>The engine's defaults, whose Adam moments and epsilon fine-tuning uses too.</summary>
+    private static readonly TrainingOptions EngineDefaults = new();
 
     public static FineTunedClassifier Train(
         AutoencoderModel autoencoder, FeatureMatrix features, ReadOnlySpan<int> labels, ClassifierHead head, int classCount,
@@ -26,8 +28,8 @@ internal static class ClassifierTrainer
         var workspace = new ClassifierWorkspace(network, batchSize);
         var encoderGradients = new float[encoder.Length];
         var headGradients = new float[headParameters.Length];
-        var encoderUpdater = new AdamUpdater(encoder.Length, Beta1, Beta2, Epsilon, options.WeightDecay, decoupled: true);
-        var headUpdater = new AdamUpdater(headParameters.Length, Beta1, Beta2, Epsilon, options.WeightDecay, decoupled: true);
+        var encoderUpdater = new AdamUpdater(encoder.Length, EngineDefaults.Beta1, EngineDefaults.Beta2, EngineDefaults.Epsilon, options.WeightDecay, decoupled: true);
+        var headUpdater = new AdamUpdater(headParameters.Length, EngineDefaults.Beta1, EngineDefaults.Beta2, EngineDefaults.Epsilon, options.WeightDecay, decoupled: true);
         var order = new int[rows];
         for (int i = 0; i < rows; i++)
         {
@@ -36,9 +38,9 @@ internal static class ClassifierTrainer
 
         var batch = new float[batchSize * network.InputSize];
         var batchLabels = new int[batchSize];
+        InputCorruption? masking = options.InputMaskingRate > 0f ? new InputCorruption(NoiseKind.Masking, options.InputMaskingRate, features, batchSize) : null;
         var dropout = options.CodeDropoutRate > 0f ? new float[batchSize * network.CodeSize] : null;
         float keep = 1f - options.CodeDropoutRate;
-        int featureCount = network.InputSize;
         long step = 0, totalSteps = (long)options.Epochs * ((rows + batchSize - 1) / batchSize);
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
@@ -49,32 +51,20 @@ internal static class ClassifierTrainer
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 int count = Math.Min(batchSize, rows - start);
-                for (int r = 0; r < count; r++)
+                ReadOnlySpan<float> input = Gather(features, labels, order.AsSpan(start, count), batch, batchLabels);
+                if (masking != null)
                 {
-                    features.Row(order[start + r]).CopyTo(batch.AsSpan(r * featureCount, featureCount));
-                    batchLabels[r] = labels[order[start + r]];
-                }
-
-                if (options.InputMaskingRate > 0f)
-                {
-                    Span<float> rowsRead = batch.AsSpan(0, count * featureCount);
-                    for (int i = 0; i < rowsRead.Length; i++)
-                    {
-                        rowsRead[i] = random.NextFloat() < options.InputMaskingRate ? 0f : rowsRead[i];
-                    }
+                    input = masking.Apply(input, random);
                 }
 
                 if (dropout != null)
                 {
-                    for (int i = 0; i < count * network.CodeSize; i++)
-                    {
-                        dropout[i] = random.NextFloat() < keep ? 1f / keep : 0f;
-                    }
+                    DrawDropout(dropout.AsSpan(0, count * network.CodeSize), keep, random);
                 }
 
-                network.Forward(encoder, headParameters, batch, count, workspace, dropout);
+                network.Forward(encoder, headParameters, input, count, workspace, dropout);
                 lossSum += network.Loss(batchLabels, count, workspace) * count;
-                network.Backward(encoder, headParameters, batch, count, workspace, frozen ? default : encoderGradients, headGradients, dropout);
+                network.Backward(encoder, headParameters, input, count, workspace, frozen ? default : encoderGradients, headGradients, dropout);
                 // Both rates follow one cosine from their start to 0 over all the steps.
                 float rate = options.LearningRate * 0.5f * (1f + MathF.Cos(MathF.PI * step++ / totalSteps));
                 headUpdater.Step(headParameters, headGradients, rate);
@@ -92,6 +82,28 @@ internal static class ClassifierTrainer
         }
 
         return new FineTunedClassifier(network, encoder, headParameters);
+    }
+
+    /// <summary>Copies the rows <paramref name="order"/> names, and their labels, into the batch buffers; returns the batch's rows.</summary>
+    private static ReadOnlySpan<float> Gather(FeatureMatrix features, ReadOnlySpan<int> labels, ReadOnlySpan<int> order, float[] batch, int[] batchLabels)
+    {
+        int width = features.ColumnCount;
+        for (int r = 0; r < order.Length; r++)
+        {
+            features.Row(order[r]).CopyTo(batch.AsSpan(r * width, width));
+            batchLabels[r] = labels[order[r]];
+        }
+
+        return batch.AsSpan(0, order.Length * width);
+    }
+
+    /// <summary>Inverted dropout on the code: each value kept with probability <paramref name="keep"/> and scaled by 1 / keep, or zeroed.</summary>
+    private static void DrawDropout(Span<float> mask, float keep, SeededRandom random)
+    {
+        for (int i = 0; i < mask.Length; i++)
+        {
+            mask[i] = random.NextFloat() < keep ? 1f / keep : 0f;
+        }
     }
 
     private static void CheckData(AutoencoderModel autoencoder, FeatureMatrix features, ReadOnlySpan<int> labels, ClassifierHead head, int classCount)
