@@ -80,35 +80,16 @@ internal static class LayerwisePretraining
     /// A hidden layer's reconstruction is of hidden activations, so it trains on mean squared error, and the code options (L1, KL sparsity,
     /// lifetime sparsity) apply to the <paramref name="last"/> layer's, the deep network's code, only.
     /// </summary>
-    private static TrainingOptions ShallowOptions(TrainingOptions options, int layer, bool last) => new()
+    private static TrainingOptions ShallowOptions(TrainingOptions options, int layer, bool last) => options with
     {
         Epochs = options.LayerwisePretrainingEpochs,
-        BatchSize = options.BatchSize,
-        LearningRate = options.LearningRate,
-        Optimizer = options.Optimizer,
-        Beta1 = options.Beta1,
-        Beta2 = options.Beta2,
-        Epsilon = options.Epsilon,
-        Momentum = options.Momentum,
-        WeightDecay = options.WeightDecay,
-        GradientClipNorm = options.GradientClipNorm,
+        LayerwisePretrainingEpochs = 0,
+        ValidationFraction = 0f,
         Loss = layer == 0 ? options.Loss : LossFunction.MeanSquaredError,
-        Initialization = options.Initialization,
-        Schedule = options.Schedule,
-        StepDecayEpochs = options.StepDecayEpochs,
-        StepDecayFactor = options.StepDecayFactor,
-        EarlyStoppingPatience = options.EarlyStoppingPatience,
-        StreamingBlockRows = options.StreamingBlockRows,
         Seed = unchecked(options.Seed * 31 + SeedSalt + layer),
-        Noise = options.Noise,
-        NoiseLevel = options.NoiseLevel,
         CodeL1Penalty = last ? options.CodeL1Penalty : 0f,
         SparsityPenalty = last ? options.SparsityPenalty : 0f,
-        SparsityTarget = options.SparsityTarget,
-        ContractivePenalty = options.ContractivePenalty,
-        DropoutRate = options.DropoutRate,
         LifetimeSparsity = last ? options.LifetimeSparsity : 0f,
-        KlWeight = options.KlWeight,
     };
 
     private static FeatureMatrix Gather(FeatureMatrix source, int[] rows)
