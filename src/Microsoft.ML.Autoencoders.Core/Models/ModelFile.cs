@@ -267,6 +267,35 @@ internal static class ModelFile
         return scales;
     }
 
+    /// <summary>Writes a convolutional layout: channels, height, width, code size, the encoder stages, then the decoder stages.</summary>
+    internal static void WriteLayout(BinaryWriter writer, ConvolutionalLayout layout)
+    {
+        writer.Write(layout.Channels);
+        writer.Write(layout.Height);
+        writer.Write(layout.Width);
+        writer.Write(layout.CodeSize);
+        writer.Write(layout.Encoder.Count);
+        foreach (ConvolutionStage stage in layout.Encoder)
+        {
+            writer.Write(stage.Channels);
+            writer.Write(stage.Kernel);
+            writer.Write(stage.Stride);
+            writer.Write(stage.Padding);
+            writer.Write(stage.Pool);
+        }
+
+        writer.Write(layout.Decoder.Count);
+        foreach (DecoderStage stage in layout.Decoder)
+        {
+            writer.Write(stage.Channels);
+            writer.Write(stage.Kernel);
+            writer.Write(stage.Stride);
+            writer.Write(stage.Padding);
+            writer.Write(stage.Upsample);
+            writer.Write(stage.Transposed ? 1 : 0);
+        }
+    }
+
     private static ConvolutionalLayout ReadLayout(ref PayloadReader reader)
     {
         int channels = reader.ReadPositive("input channels");

@@ -38,35 +38,11 @@ internal sealed class ConvolutionalAutoencoderNetwork : AutoencoderNetwork
 
     protected override int FileFlags => Models.ModelFile.ConvolutionalFlag;
 
-    /// <summary>The flags and k, then the layout: channels, height, width, code size, the encoder stages and the decoder stages.</summary>
+    /// <summary>The flags and k, then the layout (<see cref="Models.ModelFile.WriteLayout"/>).</summary>
     public override void WriteFamilyFields(BinaryWriter writer)
     {
         base.WriteFamilyFields(writer);
-        ConvolutionalLayout layout = Layout;
-        writer.Write(layout.Channels);
-        writer.Write(layout.Height);
-        writer.Write(layout.Width);
-        writer.Write(layout.CodeSize);
-        writer.Write(layout.Encoder.Count);
-        foreach (ConvolutionStage stage in layout.Encoder)
-        {
-            writer.Write(stage.Channels);
-            writer.Write(stage.Kernel);
-            writer.Write(stage.Stride);
-            writer.Write(stage.Padding);
-            writer.Write(stage.Pool);
-        }
-
-        writer.Write(layout.Decoder.Count);
-        foreach (DecoderStage stage in layout.Decoder)
-        {
-            writer.Write(stage.Channels);
-            writer.Write(stage.Kernel);
-            writer.Write(stage.Stride);
-            writer.Write(stage.Padding);
-            writer.Write(stage.Upsample);
-            writer.Write(stage.Transposed ? 1 : 0);
-        }
+        Models.ModelFile.WriteLayout(writer, Layout);
     }
 
     public override void CheckOptions(TrainingOptions options)
