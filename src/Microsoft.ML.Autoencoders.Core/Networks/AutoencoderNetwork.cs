@@ -54,6 +54,12 @@ internal abstract class AutoencoderNetwork
     /// <summary>What the score is, in words (the ONNX file's metadata says it).</summary>
     public virtual string ScoreDescription => "mean squared error";
 
+    /// <summary>
+    /// Why greedy layer-wise pretraining (<see cref="TrainingOptions.LayerwisePretrainingEpochs"/>) cannot start this network, completing
+    /// "the network is ...", or null when each encoder layer with its mirrored decoder layer is a shallow autoencoder.
+    /// </summary>
+    public abstract string? LayerwisePretrainingRefusal { get; }
+
     /// <summary>Whether training may read NaN as a missing value (a masked loss) rather than refuse it.</summary>
     public virtual bool SupportsMissingValues => false;
 

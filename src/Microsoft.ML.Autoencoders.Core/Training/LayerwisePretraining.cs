@@ -24,13 +24,7 @@ internal static class LayerwisePretraining
     /// <exception cref="ArgumentException">The architecture cannot be pretrained layer by layer.</exception>
     public static void Check(AutoencoderArchitecture architecture)
     {
-        string? reason =
-            architecture.Convolution != null ? "a convolutional network, whose stages are not shallow autoencoders"
-            : architecture.IsVariational ? "a variational network, whose code is a distribution rather than a layer's output"
-            : architecture.WinnerTakeAllK > 0 ? "a winner-take-all network, whose sparse code only the whole network trains"
-            : architecture.EncoderHiddenSizes.Count == 0 ? "a network without encoder hidden layers, which is already one shallow autoencoder"
-            : !architecture.DecoderHiddenSizes.SequenceEqual(architecture.EncoderHiddenSizes.Reverse()) ? "a network whose decoder does not mirror its encoder, so a shallow autoencoder's decoder has no layer to go to"
-            : null;
+        string? reason = architecture.Network.LayerwisePretrainingRefusal;
         if (reason != null)
         {
             throw new ArgumentException(

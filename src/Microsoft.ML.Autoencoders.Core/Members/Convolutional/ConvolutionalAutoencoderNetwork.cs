@@ -38,6 +38,8 @@ internal sealed class ConvolutionalAutoencoderNetwork : AutoencoderNetwork
 
     protected override int FileFlags => Models.ModelFile.ConvolutionalFlag;
 
+    public override string? LayerwisePretrainingRefusal => "a convolutional network, whose stages are not shallow autoencoders";
+
     /// <summary>The flags and k, then the layout (<see cref="Models.ModelFile.WriteLayout"/>).</summary>
     public override void WriteFamilyFields(BinaryWriter writer)
     {

@@ -31,6 +31,11 @@ internal class DenseAutoencoderNetwork : AutoencoderNetwork
 
     public override bool FitsFormatVersion1 => true;
 
+    public override string? LayerwisePretrainingRefusal =>
+        Architecture.EncoderHiddenSizes.Count == 0 ? "a network without encoder hidden layers, which is already one shallow autoencoder"
+        : !Architecture.DecoderHiddenSizes.SequenceEqual(Architecture.EncoderHiddenSizes.Reverse()) ? "a network whose decoder does not mirror its encoder, so a shallow autoencoder's decoder has no layer to go to"
+        : null;
+
     public override ITrainingPass CreateTrainingPass(TrainingPassSetup setup) => new DenseTrainingPass(this, setup);
 
     public override void CheckOptions(TrainingOptions options)

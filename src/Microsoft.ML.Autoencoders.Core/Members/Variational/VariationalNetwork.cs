@@ -23,6 +23,8 @@ internal sealed partial class VariationalNetwork(AutoencoderArchitecture archite
 
     public override bool ScoresByReconstructionError => false;
 
+    public override string? LayerwisePretrainingRefusal => "a variational network, whose code is a distribution rather than a layer's output";
+
     public override string ScoreDescription => "negative ELBO at the latent mean";
 
     protected override int FileFlags => Models.ModelFile.VariationalFlag;

@@ -16,6 +16,8 @@ internal sealed class WinnerTakeAllNetwork(AutoencoderArchitecture architecture)
 
     public override bool FitsFormatVersion1 => false;
 
+    public override string? LayerwisePretrainingRefusal => "a winner-take-all network, whose sparse code only the whole network trains";
+
     public override void DropCodeValues(Span<float> code, int rows, Span<float> mask) =>
         WinnerTakeAll.KeepLargestPerRow(code, rows, Architecture.CodeSize, K, mask);
 
