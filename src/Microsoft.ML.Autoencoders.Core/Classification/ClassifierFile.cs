@@ -98,6 +98,12 @@ internal static class ClassifierFile
         }
 
         bytes.AsSpan().CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+        int nonFinite = FeatureMatrix.NonFiniteIndex(values);
+        if (nonFinite >= 0)
+        {
+            throw new InvalidDataException($"The classifier file is damaged: its {part} parameter {nonFinite} is {values[nonFinite]}; every parameter must be finite.");
+        }
+
         return values;
     }
 }

@@ -176,6 +176,23 @@ public sealed class FineTunedClassifierTests
     }
 
     [TestMethod]
+    public void Load_NonFiniteParameter_ThrowsNamingIt()
+    {
+        (FeatureMatrix train, int[] labels) = Clusters(60, seed: 7);
+        AutoencoderModel autoencoder = Pretrain(new AutoencoderArchitecture(Width, [6], 3), train);
+        FineTunedClassifier classifier = FineTunedClassifier.Train(autoencoder, train, labels, ClassifierHead.Softmax, 3, new ClassifierTrainingOptions { Epochs = 1 });
+        var saved = new MemoryStream();
+        classifier.Save(saved);
+        byte[] bytes = saved.ToArray();
+        BitConverter.GetBytes(float.NaN).CopyTo(bytes, bytes.Length - 4); // the head's last bias
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => FineTunedClassifier.Load(new MemoryStream(bytes)));
+
+        StringAssert.Contains(error.Message, "head parameter");
+        StringAssert.Contains(error.Message, "NaN");
+    }
+
+    [TestMethod]
     public void Train_BadInput_NamesTheProblem()
     {
         (FeatureMatrix train, int[] labels) = Clusters(50, seed: 8);
