@@ -7,7 +7,8 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Autoencoders;
 
 /// <summary>
-/// Trains autoencoders with TorchSharp: on a CUDA GPU when one is there (<see cref="TorchDevice.Auto"/>), otherwise on the CPU. It trains every
+/// Trains autoencoders, and fine-tunes classifiers (<see cref="FineTunedClassifier.Train"/>), with TorchSharp: on a CUDA GPU when one is there
+/// (<see cref="TorchDevice.Auto"/>), otherwise on the CPU. It trains every
 /// architecture the engine defines, with the same <see cref="TrainingOptions"/>, the same checks, epochs, validation, early stopping and progress
 /// reports as <see cref="TrainingBackend.Engine"/>, starts from the same seeded initial weights, and copies the trained weights into the engine's
 /// <see cref="AutoencoderModel"/>: transforming, scoring and saving never need TorchSharp.
@@ -20,7 +21,7 @@ namespace Microsoft.ML.Autoencoders;
 public sealed class TorchSharpBackend : TrainingBackend
 {
     /// <summary>The version of the backend contract this backend was written for (<see cref="TrainingBackend.ContractVersion"/>).</summary>
-    internal const int ImplementedContractVersion = 1;
+    internal const int ImplementedContractVersion = 2;
 
     private readonly bool _followsContext;
 
@@ -80,13 +81,31 @@ public sealed class TorchSharpBackend : TrainingBackend
     /// </exception>
     protected override ITrainingSession CreateSession(TrainingSessionRequest request)
     {
+        CheckContractVersion();
+        return new TorchTrainingSession(request, DeviceSelection.Resolve(Device, CudaDeviceIndex));
+    }
+
+    /// <summary>Starts a fine-tuning run of a classifier on the resolved device, from the request's encoder and head parameters.</summary>
+    /// <param name="request">The encoder and head, their initial parameters, the checked options and the labelled rows.</param>
+    /// <returns>The run's session.</returns>
+    /// <exception cref="InvalidOperationException">
+    /// libtorch cannot be loaded (naming the package to add), CUDA is asked for and TorchSharp reports no device, or the Core package speaks
+    /// another version of the backend contract than this one.
+    /// </exception>
+    protected override IClassifierTrainingSession CreateClassifierSession(ClassifierSessionRequest request)
+    {
+        CheckContractVersion();
+        return new TorchClassifierSession(request, DeviceSelection.Resolve(Device, CudaDeviceIndex));
+    }
+
+    /// <summary>Refuses to train under a version of the backend contract other than the one this backend was written for.</summary>
+    private static void CheckContractVersion()
+    {
         if (ContractVersion != ImplementedContractVersion)
         {
             throw new InvalidOperationException(
                 $"The TorchSharp backend implements backend contract version {ImplementedContractVersion}, but the Microsoft.ML.Autoencoders.Core it runs with has version {ContractVersion}; use the versions of the two packages that were released together.");
         }
-
-        return new TorchTrainingSession(request, DeviceSelection.Resolve(Device, CudaDeviceIndex));
     }
 
     /// <inheritdoc/>

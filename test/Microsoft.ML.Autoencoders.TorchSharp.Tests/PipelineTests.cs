@@ -35,5 +35,36 @@ public sealed class PipelineTests
         }
     }
 
+    [TestMethod]
+    public void FineTunedClassifier_TorchSharpBackend_LearnsAndSavesWithoutIt()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView train = mlContext.Data.LoadFromEnumerable(FashionMnist.ReadRows("train", 1000));
+        IDataView test = mlContext.Data.LoadFromEnumerable(FashionMnist.ReadRows("t10k", 500));
+        AutoencoderTransformer autoencoder = mlContext.Autoencoders.Autoencoder(codeSize: 16, hiddenSizes: [64], epochs: 4, seed: 2).Fit(train);
+        var options = new FineTunedClassifierEstimator.Options { Epochs = 30, FrozenEncoderEpochs = 2, Seed = 3, Backend = new TorchSharpBackend(TorchDevice.Cpu) };
+        var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label", nameof(ImageRow.Class))
+            .Append(mlContext.Autoencoders.FineTunedClassifier(autoencoder, options));
+
+        var model = pipeline.Fit(train);
+        IDataView scored = model.Transform(test);
+        MulticlassClassificationMetrics metrics = mlContext.MulticlassClassification.Evaluate(scored);
+        Assert.IsGreaterThan(0.7, metrics.MicroAccuracy, $"test accuracy {metrics.MicroAccuracy} on 10 classes after 1,000 labelled rows; chance is 0.1");
+
+        string path = Path.Combine(Path.GetTempPath(), $"torchsharp-classifier-{Guid.NewGuid():N}.zip");
+        try
+        {
+            mlContext.Autoencoders.SaveModel(model, train.Schema, path);
+            IDataView reloaded = mlContext.Autoencoders.LoadModel(path, out _).Transform(test);
+            CollectionAssert.AreEqual(
+                scored.GetColumn<VBuffer<float>>("Score").SelectMany(v => v.DenseValues()).ToArray(),
+                reloaded.GetColumn<VBuffer<float>>("Score").SelectMany(v => v.DenseValues()).ToArray());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static float[] Scores(IDataView view) => view.GetColumn<float>("Score").ToArray();
 }

@@ -25,4 +25,15 @@ public sealed class DenseLayerDescription : LayerDescription
 
     /// <inheritdoc/>
     public override string ToString() => $"dense {InputMap?.ToString() ?? InputSize.ToString()} -> {OutputMap?.ToString() ?? OutputSize.ToString()}, {Activation}";
+
+    /// <summary>A dense layer whose weights start at <paramref name="offset"/>, followed by its biases, as layer <paramref name="index"/> of its network; a map side spans three axes of the weights.</summary>
+    internal static DenseLayerDescription At(int index, int inputs, int outputs, FeatureMapShape? inputMap, FeatureMapShape? outputMap, Activation activation, int offset)
+    {
+        int[] inputAxes = inputMap is FeatureMapShape i ? [i.Height, i.Width, i.Channels] : [inputs];
+        int[] outputAxes = outputMap is FeatureMapShape o ? [o.Height, o.Width, o.Channels] : [outputs];
+        return new(
+            inputs, outputs, inputMap, outputMap, activation,
+            new ParameterBlock(ParameterBlockKind.DenseWeights, index, offset, [.. inputAxes, .. outputAxes]),
+            new ParameterBlock(ParameterBlockKind.Bias, index, offset + inputs * outputs, outputAxes));
+    }
 }

@@ -102,15 +102,15 @@ public sealed class ParameterLayout
                     break;
                 case DenseLayer dense when map is FeatureMapShape read && flattened == null:
                     // A dense code flattens the encoder's last map; the layer after it expands the code back into that map.
-                    layers.Add(Dense(index, dense.InputSize, dense.OutputSize, read, null, dense.Activation, dense.ParameterOffset));
+                    layers.Add(DenseLayerDescription.At(index, dense.InputSize, dense.OutputSize, read, null, dense.Activation, dense.ParameterOffset));
                     flattened = read;
                     break;
                 case DenseLayer dense when flattened is FeatureMapShape expanded && i + 1 < network.Layers.Count && network.Layers[i + 1] is not DenseLayer:
-                    layers.Add(Dense(index, dense.InputSize, dense.OutputSize, null, expanded, dense.Activation, dense.ParameterOffset));
+                    layers.Add(DenseLayerDescription.At(index, dense.InputSize, dense.OutputSize, null, expanded, dense.Activation, dense.ParameterOffset));
                     flattened = null;
                     break;
                 case DenseLayer dense:
-                    layers.Add(Dense(index, dense.InputSize, dense.OutputSize, null, null, dense.Activation, dense.ParameterOffset));
+                    layers.Add(DenseLayerDescription.At(index, dense.InputSize, dense.OutputSize, null, null, dense.Activation, dense.ParameterOffset));
                     break;
                 case ITensorLayer other:
                     throw new NotSupportedException($"The engine's layer {other.GetType().Name} has no public description; contract version {TrainingBackend.ContractVersion} describes convolutions, transposed convolutions, max pooling, upsampling and dense layers.");
@@ -123,16 +123,5 @@ public sealed class ParameterLayout
         }
 
         return codeLayerIndex;
-    }
-
-    /// <summary>A dense layer whose weights start at <paramref name="offset"/>, followed by its biases; a map side spans three axes of the weights.</summary>
-    private static DenseLayerDescription Dense(int index, int inputs, int outputs, FeatureMapShape? inputMap, FeatureMapShape? outputMap, Activation activation, int offset)
-    {
-        int[] inputAxes = inputMap is FeatureMapShape i ? [i.Height, i.Width, i.Channels] : [inputs];
-        int[] outputAxes = outputMap is FeatureMapShape o ? [o.Height, o.Width, o.Channels] : [outputs];
-        return new DenseLayerDescription(
-            inputs, outputs, inputMap, outputMap, activation,
-            new ParameterBlock(ParameterBlockKind.DenseWeights, index, offset, [.. inputAxes, .. outputAxes]),
-            new ParameterBlock(ParameterBlockKind.Bias, index, offset + inputs * outputs, outputAxes));
     }
 }

@@ -1,21 +1,18 @@
+using Microsoft.ML.Autoencoders.Backends;
 using Microsoft.ML.Autoencoders.Numerics;
-using Microsoft.ML.Autoencoders.Optimizers;
-using Microsoft.ML.Autoencoders.Training;
 
 namespace Microsoft.ML.Autoencoders.Classification;
 
 /// <summary>
-/// The fine-tuning loop behind <see cref="FineTunedClassifier.Train"/>: seeded shuffles, mini-batches, input masking, code dropout, and two AdamW updaters on one cosine learning-rate decay,
-/// the head's at the learning rate and the encoder's at a fraction of it, the encoder's skipped while it is frozen.
+/// The fine-tuning run behind <see cref="FineTunedClassifier.Train"/>, the same on every backend: the checks, the seeded head, the shuffles and
+/// mini-batches, one cosine learning-rate decay for both halves (the encoder's at a fraction of the head's, and none while it is frozen) and
+/// divergence. A backend's <see cref="IClassifierTrainingSession"/> does each step.
 /// </summary>
 internal static class ClassifierTrainer
 {
-    /// <summary>The engine's defaults, whose Adam moments and epsilon fine-tuning uses too.</summary>
-    private static readonly TrainingOptions EngineDefaults = new();
-
     public static FineTunedClassifier Train(
         AutoencoderModel autoencoder, FeatureMatrix features, ReadOnlySpan<int> labels, ClassifierHead head, int classCount,
-        ClassifierTrainingOptions options, CancellationToken cancellationToken)
+        ClassifierTrainingOptions options, Func<ClassifierSessionRequest, IClassifierTrainingSession> createSession, CancellationToken cancellationToken)
     {
         CheckData(autoencoder, features, labels, head, classCount);
         (ClassifierNetwork network, float[] encoder) = ClassifierNetwork.FromAutoencoder(autoencoder, head, classCount);
@@ -25,85 +22,33 @@ internal static class ClassifierTrainer
 
         int rows = features.RowCount;
         int batchSize = Math.Min(options.BatchSize, rows);
-        var workspace = new ClassifierWorkspace(network, batchSize);
-        var encoderGradients = new float[encoder.Length];
-        var headGradients = new float[headParameters.Length];
-        var encoderUpdater = new AdamUpdater(encoder.Length, EngineDefaults.Beta1, EngineDefaults.Beta2, EngineDefaults.Epsilon, options.WeightDecay, decoupled: true);
-        var headUpdater = new AdamUpdater(headParameters.Length, EngineDefaults.Beta1, EngineDefaults.Beta2, EngineDefaults.Epsilon, options.WeightDecay, decoupled: true);
         var order = new int[rows];
         for (int i = 0; i < rows; i++)
         {
             order[i] = i;
         }
 
-        var batch = new float[batchSize * network.InputSize];
-        var batchLabels = new int[batchSize];
-        InputCorruption? masking = options.InputMaskingRate > 0f ? new InputCorruption(NoiseKind.Masking, options.InputMaskingRate, features, batchSize) : null;
-        var dropout = options.CodeDropoutRate > 0f ? new float[batchSize * network.CodeSize] : null;
-        float keep = 1f - options.CodeDropoutRate;
+        using IClassifierTrainingSession session = createSession(new ClassifierSessionRequest(network, encoder, headParameters, options, features, labels.ToArray(), random));
         long step = 0, totalSteps = (long)options.Epochs * ((rows + batchSize - 1) / batchSize);
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             bool frozen = epoch < options.FrozenEncoderEpochs;
             random.Shuffle(order);
-            double lossSum = 0;
             for (int start = 0; start < rows; start += batchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                int count = Math.Min(batchSize, rows - start);
-                ReadOnlySpan<float> input = Gather(features, labels, order.AsSpan(start, count), batch, batchLabels);
-                if (masking != null)
-                {
-                    input = masking.Apply(input, random);
-                }
-
-                if (dropout != null)
-                {
-                    DrawDropout(dropout.AsSpan(0, count * network.CodeSize), keep, random);
-                }
-
-                network.Forward(encoder, headParameters, input, count, workspace, dropout);
-                lossSum += network.Loss(batchLabels, count, workspace) * count;
-                network.Backward(encoder, headParameters, input, count, workspace, frozen ? default : encoderGradients, headGradients, dropout);
                 // Both rates follow one cosine from their start to 0 over all the steps.
                 float rate = options.LearningRate * 0.5f * (1f + MathF.Cos(MathF.PI * step++ / totalSteps));
-                headUpdater.Step(headParameters, headGradients, rate);
-                if (!frozen)
+                double loss = session.Step(order.AsSpan(start, Math.Min(batchSize, rows - start)), rate, frozen ? null : rate * options.EncoderLearningRateFactor);
+                if (!double.IsFinite(loss))
                 {
-                    encoderUpdater.Step(encoder, encoderGradients, rate * options.EncoderLearningRateFactor);
+                    throw new InvalidOperationException($"Fine-tuning diverged in epoch {epoch + 1}: the cross-entropy is {loss}. Lower {nameof(ClassifierTrainingOptions.LearningRate)} (now {options.LearningRate}).");
                 }
             }
-
-            double loss = lossSum / rows;
-            if (!double.IsFinite(loss))
-            {
-                throw new InvalidOperationException($"Fine-tuning diverged in epoch {epoch + 1}: the cross-entropy is {loss}. Lower {nameof(ClassifierTrainingOptions.LearningRate)} (now {options.LearningRate}).");
-            }
         }
 
+        session.CopyParametersTo(encoder, headParameters);
         return new FineTunedClassifier(network, encoder, headParameters);
-    }
-
-    /// <summary>Copies the rows <paramref name="order"/> names, and their labels, into the batch buffers; returns the batch's rows.</summary>
-    private static ReadOnlySpan<float> Gather(FeatureMatrix features, ReadOnlySpan<int> labels, ReadOnlySpan<int> order, float[] batch, int[] batchLabels)
-    {
-        int width = features.ColumnCount;
-        for (int r = 0; r < order.Length; r++)
-        {
-            features.Row(order[r]).CopyTo(batch.AsSpan(r * width, width));
-            batchLabels[r] = labels[order[r]];
-        }
-
-        return batch.AsSpan(0, order.Length * width);
-    }
-
-    /// <summary>Inverted dropout on the code: each value kept with probability <paramref name="keep"/> and scaled by 1 / keep, or zeroed.</summary>
-    private static void DrawDropout(Span<float> mask, float keep, SeededRandom random)
-    {
-        for (int i = 0; i < mask.Length; i++)
-        {
-            mask[i] = random.NextFloat() < keep ? 1f / keep : 0f;
-        }
     }
 
     private static void CheckData(AutoencoderModel autoencoder, FeatureMatrix features, ReadOnlySpan<int> labels, ClassifierHead head, int classCount)

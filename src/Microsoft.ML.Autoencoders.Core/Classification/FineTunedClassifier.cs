@@ -53,7 +53,7 @@ public sealed class FineTunedClassifier
 
     /// <summary>
     /// Starts from <paramref name="autoencoder"/>'s encoder (any dense member; a variational one's latent means), adds a head for
-    /// <paramref name="classCount"/> classes, and trains both on <paramref name="features"/> and <paramref name="labels"/>.
+    /// <paramref name="classCount"/> classes, and trains both on <paramref name="features"/> and <paramref name="labels"/>, on <paramref name="backend"/>.
     /// </summary>
     /// <param name="autoencoder">A trained dense autoencoder; its weights are copied, not changed.</param>
     /// <param name="features">The labelled rows, <see cref="AutoencoderModel.InputSize"/> features each.</param>
@@ -61,19 +61,21 @@ public sealed class FineTunedClassifier
     /// <param name="head">Softmax for multiclass, logistic for binary.</param>
     /// <param name="classCount">Classes: at least 2; exactly 2 for a logistic head.</param>
     /// <param name="options">The training options (defaults when null).</param>
+    /// <param name="backend">Where to train: <see cref="TrainingBackend.Engine"/> when null, or a backend that fine-tunes classifiers, such as the TorchSharp package's.</param>
     /// <param name="cancellationToken">Checked before every batch.</param>
     /// <exception cref="ArgumentException">The autoencoder is not dense, the features do not match its input size or hold an unusable value, or a label is out of range; the message names which.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option, or <paramref name="classCount"/>, is out of range.</exception>
-    /// <exception cref="InvalidOperationException">Training diverged (the loss became NaN or infinite).</exception>
+    /// <exception cref="InvalidOperationException">Training diverged (the loss became NaN or infinite), or the backend cannot run here.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="backend"/> does not fine-tune classifiers.</exception>
     public static FineTunedClassifier Train(
         AutoencoderModel autoencoder, FeatureMatrix features, ReadOnlySpan<int> labels, ClassifierHead head, int classCount,
-        ClassifierTrainingOptions? options = null, CancellationToken cancellationToken = default)
+        ClassifierTrainingOptions? options = null, TrainingBackend? backend = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(autoencoder);
         ArgumentNullException.ThrowIfNull(features);
         options ??= new ClassifierTrainingOptions();
         options.Validate();
-        return ClassifierTrainer.Train(autoencoder, features, labels, head, classCount, options, cancellationToken);
+        return (backend ?? TrainingBackend.Engine).TrainClassifier(autoencoder, features, labels, head, classCount, options, cancellationToken);
     }
 
     /// <summary>

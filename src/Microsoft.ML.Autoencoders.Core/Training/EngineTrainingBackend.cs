@@ -1,9 +1,10 @@
 using Microsoft.ML.Autoencoders.Backends;
+using Microsoft.ML.Autoencoders.Classification;
 using Microsoft.ML.Autoencoders.Networks;
 
 namespace Microsoft.ML.Autoencoders.Training;
 
-/// <summary>The managed CPU engine as a <see cref="TrainingBackend"/>: each run's session is an <see cref="EngineTrainingSession"/>.</summary>
+/// <summary>The managed CPU engine as a <see cref="TrainingBackend"/>: each run's session is an <see cref="EngineTrainingSession"/>, each fine-tuning run's an <see cref="EngineClassifierSession"/>.</summary>
 internal sealed class EngineTrainingBackend : TrainingBackend
 {
     /// <summary>
@@ -17,4 +18,6 @@ internal sealed class EngineTrainingBackend : TrainingBackend
     public override string ToString() => "Engine (managed CPU)";
 
     protected override ITrainingSession CreateSession(TrainingSessionRequest request) => StartSession(request);
+
+    protected override IClassifierTrainingSession CreateClassifierSession(ClassifierSessionRequest request) => new EngineClassifierSession(request);
 }

@@ -1,4 +1,5 @@
 using Microsoft.ML.Autoencoders.Backends;
+using Microsoft.ML.Autoencoders.Classification;
 using Microsoft.ML.Autoencoders.Training;
 
 namespace Microsoft.ML.Autoencoders;
@@ -17,9 +18,14 @@ namespace Microsoft.ML.Autoencoders;
 /// engine's layout, which <see cref="ParameterLayout"/> describes.
 /// </para>
 /// <para>
+/// A backend may also fine-tune classifiers (<see cref="FineTunedClassifier.Train"/>): it overrides
+/// <see cref="CreateClassifierSession(ClassifierSessionRequest)"/>, and the run is again the same for every backend.
+/// </para>
+/// <para>
 /// The contract a backend implements (<see cref="CreateSession(TrainingSessionRequest)"/>, <see cref="TrainingSessionRequest"/>,
-/// <see cref="ITrainingSession"/>, <see cref="ParameterLayout"/> with its layer and block descriptions, and <see cref="VariationalCode"/>)
-/// is versioned by <see cref="ContractVersion"/>.
+/// <see cref="ITrainingSession"/>, <see cref="ParameterLayout"/> with its layer and block descriptions, <see cref="VariationalCode"/>,
+/// <see cref="CreateClassifierSession(ClassifierSessionRequest)"/>, <see cref="ClassifierSessionRequest"/> and
+/// <see cref="IClassifierTrainingSession"/>) is versioned by <see cref="ContractVersion"/>.
 /// </para>
 /// </remarks>
 public abstract class TrainingBackend
@@ -28,12 +34,12 @@ public abstract class TrainingBackend
     public static TrainingBackend Engine { get; } = new EngineTrainingBackend();
 
     /// <summary>
-    /// The version of the backend contract this assembly implements: 1. It is raised whenever a member of the contract changes its signature
+    /// The version of the backend contract this assembly implements: 2 (version 1 had no classifier sessions). It is raised whenever a member of the contract changes its signature
     /// or its meaning, or a member a backend must implement or handle is added (such as a new layer or parameter block kind). A property
     /// rather than a constant, so that a backend built against one version reads the version of the assembly it runs with; a backend checks
     /// it once and refuses to train under a version it was not written for.
     /// </summary>
-    public static int ContractVersion => 1;
+    public static int ContractVersion => 2;
 
     /// <summary>
     /// This backend as an ML.NET estimator runs it, under the <c>MLContext</c>'s <c>GpuDeviceId</c> and <c>FallbackToCpu</c>: a backend that
@@ -91,6 +97,23 @@ public abstract class TrainingBackend
     /// <returns>The run's session.</returns>
     /// <exception cref="InvalidOperationException">The backend cannot run here; the message should say why and what to install or change.</exception>
     protected abstract ITrainingSession CreateSession(TrainingSessionRequest request);
+
+    /// <summary>
+    /// Starts one fine-tuning run of a classifier on this backend: the encoder and head of <paramref name="request"/> with their initial
+    /// parameters and two optimizers. Called once per <see cref="FineTunedClassifier.Train"/> call, after the options and the data were
+    /// checked; the run disposes of the session when it ends. A backend that does not override it cannot fine-tune classifiers.
+    /// </summary>
+    /// <param name="request">The encoder and head, their initial parameters, the checked options and the labelled rows.</param>
+    /// <returns>The run's session.</returns>
+    /// <exception cref="NotSupportedException">This backend does not fine-tune classifiers.</exception>
+    /// <exception cref="InvalidOperationException">The backend cannot run here; the message should say why and what to install or change.</exception>
+    protected virtual IClassifierTrainingSession CreateClassifierSession(ClassifierSessionRequest request) =>
+        throw new NotSupportedException($"The training backend {this} does not fine-tune classifiers; train with {nameof(TrainingBackend)}.{nameof(Engine)}, or a backend that overrides {nameof(CreateClassifierSession)}.");
+
+    /// <summary>Fine-tunes a classifier on this backend; <see cref="FineTunedClassifier.Train"/> checks the arguments first.</summary>
+    internal FineTunedClassifier TrainClassifier(
+        AutoencoderModel autoencoder, FeatureMatrix features, ReadOnlySpan<int> labels, ClassifierHead head, int classCount, ClassifierTrainingOptions options, CancellationToken cancellationToken) =>
+        ClassifierTrainer.Train(autoencoder, features, labels, head, classCount, options, CreateClassifierSession, cancellationToken);
 
     /// <summary>
     /// Starts a run's session on <paramref name="backend"/>: for a backend that hands some runs to another, such as one that falls back to

@@ -34,9 +34,12 @@ internal sealed record ParameterMapping(Parameter Parameter, int Offset, long[] 
     /// One TorchSharp linear layer per layer of a fully connected <paramref name="layout"/>, and the mappings of their weights and biases, in the
     /// layers' order (weight, then bias).
     /// </summary>
-    public static (TorchSharp.Modules.Linear[] Layers, ParameterMapping[] Mappings) DenseLayers(ParameterLayout layout)
+    public static (TorchSharp.Modules.Linear[] Layers, ParameterMapping[] Mappings) DenseLayers(ParameterLayout layout) =>
+        DenseLayers(layout.Layers.Cast<DenseLayerDescription>().ToArray());
+
+    /// <summary>One TorchSharp linear layer per description in <paramref name="dense"/>, and the mappings of their weights and biases (weight, then bias).</summary>
+    public static (TorchSharp.Modules.Linear[] Layers, ParameterMapping[] Mappings) DenseLayers(IReadOnlyList<DenseLayerDescription> dense)
     {
-        DenseLayerDescription[] dense = layout.Layers.Cast<DenseLayerDescription>().ToArray();
         TorchSharp.Modules.Linear[] layers = dense.Select(l => nn.Linear(l.InputSize, l.OutputSize)).ToArray();
         ParameterMapping[] mappings = dense.SelectMany((l, i) => new[] { For(layers[i].weight!, l.Weights, l), For(layers[i].bias!, l.Bias, l) }).ToArray();
         return (layers, mappings);

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.ML.Autoencoders.Backends;
 using Microsoft.ML.Autoencoders.Modules;
 using TorchSharp;
@@ -16,12 +15,11 @@ internal sealed class TorchTrainingSession : ITrainingSession
     private const int EvaluationRows = 4096;
 
     private readonly TrainingOptions _options;
-    private readonly Device _device;
     private readonly AutoencoderModule _module;
     private readonly TorchOptimizer _optimizer;
     private readonly IReadOnlyList<TorchSharp.Modules.Parameter> _parameters;
     private readonly InputNoise? _noise;
-    private readonly Dictionary<int, long[]> _indexBuffers = [];
+    private readonly DeviceRows _rows;
     private Tensor? _block;
     private FeatureMatrix? _blockRows;
     private Tensor? _evaluated;
@@ -33,7 +31,7 @@ internal sealed class TorchTrainingSession : ITrainingSession
     {
         TrainingOptions options = request.Options;
         _options = options;
-        _device = device;
+        _rows = new DeviceRows(device);
         random.manual_seed(options.Seed);
         if (device.type == DeviceType.CUDA)
         {
@@ -44,17 +42,17 @@ internal sealed class TorchTrainingSession : ITrainingSession
         _module = request.Architecture.Convolution != null ? new ConvolutionalAutoencoder(layout)
             : request.Architecture.IsVariational ? new VariationalAutoencoder(layout, options)
             : new DenseAutoencoder(layout, options);
-        _module.to(_device);
+        _module.to(device);
         _module.ImportParameters(request.InitialParameters.Span);
         _parameters = _module.TrainableParameters.ToArray();
         _optimizer = new TorchOptimizer(_parameters, options);
-        _noise = options.Noise == NoiseKind.None ? null : new InputNoise(options.Noise, options.NoiseLevel, request.FirstBlock, _device);
+        _noise = options.Noise == NoiseKind.None ? null : new InputNoise(options.Noise, options.NoiseLevel, request.FirstBlock, device);
     }
 
     public void UseBlock(FeatureMatrix block)
     {
         _block?.Dispose();
-        _block = ToDevice(block);
+        _block = _rows.Upload(block);
         _blockRows = block;
     }
 
@@ -62,7 +60,7 @@ internal sealed class TorchTrainingSession : ITrainingSession
     {
         using DisposeScope scope = NewDisposeScope();
         _module.train();
-        Tensor clean = _block!.index_select(0, Indices(rows));
+        Tensor clean = _block!.index_select(0, _rows.Indices(rows));
         Tensor input = _noise?.Apply(clean) ?? clean;
         _optimizer.ZeroGradients();
         Tensor loss = _module.TrainingLoss(input, clean);
@@ -94,7 +92,7 @@ internal sealed class TorchTrainingSession : ITrainingSession
             {
                 using DisposeScope scope = NewDisposeScope();
                 int count = Math.Min(EvaluationRows, total - start);
-                Tensor batch = rows == null ? all.narrow(0, start, count) : all.index_select(0, Indices(rows.AsSpan(start, count)));
+                Tensor batch = rows == null ? all.narrow(0, start, count) : all.index_select(0, _rows.Indices(rows.AsSpan(start, count)));
                 sum += _module.EvaluationLoss(batch).item<float>();
             }
         }
@@ -124,43 +122,16 @@ internal sealed class TorchTrainingSession : ITrainingSession
         _module.Dispose();
     }
 
-    /// <summary>The rows on the device: on the CPU, the matrix's own memory; CUDA copies go through pinned memory.</summary>
-    private Tensor ToDevice(FeatureMatrix rows)
-    {
-        using DisposeScope scope = NewDisposeScope();
-        MemoryMarshal.TryGetArray(rows.AsMemory(), out ArraySegment<float> values); // always the matrix's whole array
-        Tensor host = tensor(values.Array!, [rows.RowCount, rows.ColumnCount]);
-        Tensor onDevice = _device.type == DeviceType.CUDA ? host.pin_memory().to(_device) : host;
-        return onDevice.MoveToOuterDisposeScope();
-    }
-
     /// <summary>Validation rows on the device, moved once and kept while the same matrix is asked for.</summary>
     private Tensor Evaluated(FeatureMatrix data)
     {
         if (!ReferenceEquals(data, _evaluatedRows))
         {
             _evaluated?.Dispose();
-            _evaluated = ToDevice(data);
+            _evaluated = _rows.Upload(data);
             _evaluatedRows = data;
         }
 
         return _evaluated!;
-    }
-
-    /// <summary>Row indices as an int64 tensor on the device, through a reused buffer per length.</summary>
-    private Tensor Indices(ReadOnlySpan<int> rows)
-    {
-        if (!_indexBuffers.TryGetValue(rows.Length, out long[]? buffer))
-        {
-            buffer = new long[rows.Length];
-            _indexBuffers[rows.Length] = buffer;
-        }
-
-        for (int i = 0; i < rows.Length; i++)
-        {
-            buffer[i] = rows[i];
-        }
-
-        return tensor(buffer).to(_device);
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.ML.Autoencoders.Training;
+
 namespace Microsoft.ML.Autoencoders;
 
 public sealed partial class AutoencoderEstimator
@@ -226,10 +228,7 @@ public sealed partial class AutoencoderEstimator
         internal void Validate()
         {
             Columns.Validate();
-            if (Backend == null)
-            {
-                throw new ArgumentNullException(nameof(Backend), $"{nameof(Backend)} is null; use {nameof(TrainingBackend)}.{nameof(TrainingBackend.Engine)} (the default) or another backend such as TorchSharpBackend.");
-            }
+            BackendOption.Check(Backend);
 
             CheckMember();
             ToTrainingOptions(0).Validate(ProbeArchitecture());

@@ -1,3 +1,5 @@
+using Microsoft.ML.Autoencoders.Training;
+
 namespace Microsoft.ML.Autoencoders;
 
 public sealed partial class FineTunedClassifierEstimator
@@ -46,6 +48,14 @@ public sealed partial class FineTunedClassifierEstimator
         /// <summary>Seeds the head's initial weights, the shuffles, the masking and the dropout; null draws it from the context. Default null.</summary>
         public int? Seed;
 
+        /// <summary>
+        /// Where fine-tuning runs. Default <see cref="TrainingBackend.Engine"/>, the managed CPU engine. <c>new TorchSharpBackend()</c> (the
+        /// Microsoft.ML.Autoencoders.TorchSharp package) runs it on CUDA device <see cref="MLContext.GpuDeviceId"/> or the CPU, as the
+        /// autoencoder estimators' <see cref="AutoencoderEstimator.Options.Backend"/> does. The pretraining estimator, when one is given, keeps
+        /// its own backend.
+        /// </summary>
+        public TrainingBackend Backend = TrainingBackend.Engine;
+
         /// <summary>A copy, so later changes to this instance do not reach an estimator.</summary>
         internal Options Clone() => (Options)MemberwiseClone();
 
@@ -76,6 +86,7 @@ public sealed partial class FineTunedClassifierEstimator
                 throw new ArgumentException($"{nameof(LabelColumnName)} is empty; name the column of labels.", nameof(LabelColumnName));
             }
 
+            BackendOption.Check(Backend);
             ToTrainingOptions(0).Validate();
         }
     }

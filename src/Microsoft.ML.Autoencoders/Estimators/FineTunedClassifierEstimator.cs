@@ -80,6 +80,7 @@ public sealed partial class FineTunedClassifierEstimator : IEstimator<FineTunedC
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type, or the features are not as wide as the autoencoder's input.</exception>
     /// <exception cref="ArgumentException">A feature value is NaN or infinite (the message names the row), or no row has a label.</exception>
+    /// <exception cref="NotSupportedException"><see cref="Options.Backend"/> does not fine-tune classifiers.</exception>
     public FineTunedClassifierTransformer Fit(IDataView input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -93,8 +94,9 @@ public sealed partial class FineTunedClassifierEstimator : IEstimator<FineTunedC
         (FeatureMatrix features, int[] labels, long skipped) = LabelledRowsReader.Read(input, featureColumn, size, labelColumn, cancellationToken);
         ClassifierHead head = labelColumn.Type is BooleanDataViewType ? ClassifierHead.Logistic : ClassifierHead.Softmax;
         int seed = _options.Seed ?? host.Rand.Next();
-        channel.Info(MessageSensitivity.None, $"Fine-tuning the encoder of {autoencoder.Architecture} with a {head} head for {classCount} classes on {features.RowCount} labelled rows ({skipped} without a label skipped), seed {seed}.");
-        FineTunedClassifier classifier = FineTunedClassifier.Train(autoencoder, features, labels, head, classCount, _options.ToTrainingOptions(seed), cancellationToken);
+        TrainingBackend backend = _options.Backend.ForContextDevice(_mlContext.GpuDeviceId, _mlContext.FallbackToCpu);
+        channel.Info(MessageSensitivity.None, $"Fine-tuning the encoder of {autoencoder.Architecture} with a {head} head for {classCount} classes on {features.RowCount} labelled rows ({skipped} without a label skipped), seed {seed}, backend {backend}.");
+        FineTunedClassifier classifier = FineTunedClassifier.Train(autoencoder, features, labels, head, classCount, _options.ToTrainingOptions(seed), backend, cancellationToken);
         return new FineTunedClassifierTransformer(classifier, _options.FeatureColumnName, classNames, classNameType);
     }
 }

@@ -12,9 +12,9 @@ internal sealed class PlainSgdBackend : TrainingBackend
 
     protected override ITrainingSession CreateSession(TrainingSessionRequest request)
     {
-        if (ContractVersion != 1)
+        if (ContractVersion != 2)
         {
-            throw new InvalidOperationException($"{nameof(PlainSgdBackend)} implements backend contract version 1, not {ContractVersion}.");
+            throw new InvalidOperationException($"{nameof(PlainSgdBackend)} implements backend contract version 2, not {ContractVersion}.");
         }
 
         TrainingOptions o = request.Options;

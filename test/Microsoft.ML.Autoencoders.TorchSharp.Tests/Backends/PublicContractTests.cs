@@ -12,7 +12,20 @@ public sealed class PublicContractTests
     private static readonly AutoencoderArchitecture Network = new(12, [8], 3, null, Activation.Tanh, Activation.Identity, Activation.Identity);
 
     [TestMethod]
-    public void ContractVersion_IsOne() => Assert.AreEqual(1, TrainingBackend.ContractVersion);
+    public void ContractVersion_IsTwo() => Assert.AreEqual(2, TrainingBackend.ContractVersion);
+
+    [TestMethod]
+    public void BackendWithoutClassifierSessions_RefusesToFineTuneANamingItself()
+    {
+        FeatureMatrix rows = LowRank(60, seed: 6);
+        AutoencoderModel autoencoder = TrainingBackend.Engine.Train(Network, new TrainingOptions { Epochs = 1 }, rows).Model;
+        int[] labels = Enumerable.Range(0, rows.RowCount).Select(i => i % 2).ToArray();
+
+        var error = Assert.ThrowsExactly<NotSupportedException>(() => FineTunedClassifier.Train(autoencoder, rows, labels, ClassifierHead.Logistic, 2, backend: new PlainSgdBackend()));
+
+        StringAssert.Contains(error.Message, new PlainSgdBackend().ToString());
+        StringAssert.Contains(error.Message, "CreateClassifierSession");
+    }
 
     [TestMethod]
     public void PlainSgdBackend_TrainsThroughTheSharedLoopAndLearns()
