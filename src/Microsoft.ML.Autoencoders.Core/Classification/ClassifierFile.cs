@@ -1,21 +1,30 @@
 using System.Text;
+using Microsoft.ML.Autoencoders.IO;
 
 namespace Microsoft.ML.Autoencoders.Classification;
 
 /// <summary>
-/// The binary format of a <see cref="FineTunedClassifier"/>, little-endian: the magic <c>MLAECLS1</c>, the format version, the head, the class
-/// count, the encoder's layers (inputs, outputs, activation each), then the encoder's and the head's parameters, each as a count and floats.
+/// The binary format of a <see cref="FineTunedClassifier"/>, little-endian, in the library's checksummed envelope (<see cref="ChecksummedFile"/>,
+/// kind 2, format version 1): the payload is the head, the class count, the encoder's layers (inputs, outputs, activation each), then the
+/// encoder's and the head's parameters, each as a count and floats.
 /// </summary>
 internal static class ClassifierFile
 {
     private const int Version = 1;
-    private static readonly byte[] Magic = "MLAECLS1"u8.ToArray();
 
     public static void Write(FineTunedClassifier classifier, Stream stream)
     {
-        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
-        writer.Write(Magic);
-        writer.Write(Version);
+        using var payload = new MemoryStream();
+        using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        {
+            WritePayload(classifier, writer);
+        }
+
+        ChecksummedFile.Write(stream, Version, ChecksummedFile.FineTunedClassifierKind, payload.ToArray());
+    }
+
+    private static void WritePayload(FineTunedClassifier classifier, BinaryWriter writer)
+    {
         writer.Write((int)classifier.Head);
         writer.Write(classifier.ClassCount);
         writer.Write(classifier.Network.EncoderLayers.Count);
@@ -32,20 +41,10 @@ internal static class ClassifierFile
 
     public static FineTunedClassifier Read(Stream stream)
     {
+        byte[] payload = ChecksummedFile.Read(stream, ChecksummedFile.FineTunedClassifierKind, Version, out _);
         try
         {
-            using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
-            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
-            {
-                throw new InvalidDataException("This is not a fine-tuned classifier file: it does not start with MLAECLS1. Save classifiers with FineTunedClassifier.Save.");
-            }
-
-            int version = reader.ReadInt32();
-            if (version < 1 || version > Version)
-            {
-                throw new InvalidDataException($"The classifier file has format version {version}; this version reads 1 to {Version}. A newer version wrote it: upgrade to load it.");
-            }
-
+            using var reader = new BinaryReader(new MemoryStream(payload), Encoding.UTF8);
             var head = (ClassifierHead)reader.ReadInt32();
             int classCount = reader.ReadInt32();
             int layerCount = reader.ReadInt32();
@@ -68,11 +67,17 @@ internal static class ClassifierFile
             }
 
             var network = new ClassifierNetwork(shapes, head, classCount);
-            return new FineTunedClassifier(network, ReadFloats(reader, network.EncoderParameterCount, "encoder"), ReadFloats(reader, network.HeadParameterCount, "head"));
+            var classifier = new FineTunedClassifier(network, ReadFloats(reader, network.EncoderParameterCount, "encoder"), ReadFloats(reader, network.HeadParameterCount, "head"));
+            if (reader.BaseStream.Position != payload.Length)
+            {
+                throw new InvalidDataException($"The classifier file is damaged: {payload.Length - reader.BaseStream.Position} bytes follow its parameters.");
+            }
+
+            return classifier;
         }
         catch (EndOfStreamException e)
         {
-            throw new InvalidDataException("The classifier file is truncated.", e);
+            throw new InvalidDataException("The classifier file is damaged: its payload ends inside a field.", e);
         }
     }
 

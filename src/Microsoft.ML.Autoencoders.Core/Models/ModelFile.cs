@@ -1,14 +1,13 @@
 using System.Buffers.Binary;
-using System.Numerics;
 using System.Text;
+using Microsoft.ML.Autoencoders.IO;
 
 namespace Microsoft.ML.Autoencoders.Models;
 
 /// <summary>
-/// The versioned binary format of an <see cref="AutoencoderModel"/>, little-endian:
-/// a 24-byte header (magic "MLAE", format version, model kind, payload length, CRC-32C of the payload),
-/// then the payload (architecture, then every parameter). Readers refuse, by name and version, what they
-/// cannot read, and never trust a length before checking it against the bytes actually present.
+/// The versioned binary format of an <see cref="AutoencoderModel"/>, little-endian, in the library's checksummed envelope
+/// (<see cref="ChecksummedFile"/>, kind 1): the payload is the architecture, then every parameter. Readers refuse, by name and version, what
+/// they cannot read, and never trust a length before checking it against the bytes actually present.
 /// Version 2 adds, after the three activations, the family fields: flags (bit 0: variational, bit 1: convolutional) and the winner-take-all k;
 /// a convolutional model then has its layout: channels, height, width, code size, the encoder stages (count, then channels, kernel, stride,
 /// padding, pool each) and the decoder stages (count, then channels, kernel, stride, padding, upsample, transposed each).
@@ -21,8 +20,6 @@ internal static class ModelFile
     /// <summary>The format version this library writes, and the newest it reads.</summary>
     public const int CurrentVersion = 3;
 
-    private const int HeaderSize = 24;
-    private const int DenseAutoencoderKind = 1;
     private const int MaxLayerCount = 1024;
     /// <summary>Bit 0 of the family flags: a variational network.</summary>
     internal const int VariationalFlag = 1;
@@ -30,85 +27,18 @@ internal static class ModelFile
     /// <summary>Bit 1 of the family flags: a convolutional network, whose layout follows.</summary>
     internal const int ConvolutionalFlag = 2;
     private const int MaxStageCount = 256;
-    private static ReadOnlySpan<byte> Magic => "MLAE"u8;
 
-    public static void Write(AutoencoderModel model, Stream stream)
-    {
-        byte[] payload = WritePayload(model);
-        Span<byte> header = stackalloc byte[HeaderSize];
-        Magic.CopyTo(header);
-        BinaryPrimitives.WriteInt32LittleEndian(header[4..], VersionFor(model));
-        BinaryPrimitives.WriteInt32LittleEndian(header[8..], DenseAutoencoderKind);
-        BinaryPrimitives.WriteInt64LittleEndian(header[12..], payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[20..], Crc32C(payload));
-        stream.Write(header);
-        stream.Write(payload);
-    }
+    public static void Write(AutoencoderModel model, Stream stream) =>
+        ChecksummedFile.Write(stream, VersionFor(model), ChecksummedFile.AutoencoderModelKind, WritePayload(model));
 
     public static AutoencoderModel Read(Stream stream)
     {
-        Span<byte> header = stackalloc byte[HeaderSize];
-        int headerRead = stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false);
-        if (headerRead < HeaderSize || !header[..4].SequenceEqual(Magic))
-        {
-            throw new InvalidDataException("This is not an autoencoder model file: it does not start with the 24-byte header whose magic is \"MLAE\".");
-        }
-
-        int version = BinaryPrimitives.ReadInt32LittleEndian(header[4..]);
-        if (version < 1 || version > CurrentVersion)
-        {
-            throw new InvalidDataException($"The model file has format version {version}; Microsoft.ML.Autoencoders {typeof(ModelFile).Assembly.GetName().Version} reads format versions 1 to {CurrentVersion}. A newer version of the library wrote it: upgrade to load it.");
-        }
-
-        int kind = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
-        if (kind != DenseAutoencoderKind)
-        {
-            throw new InvalidDataException($"The model file holds a model of kind {kind}; this library reads kind {DenseAutoencoderKind} (dense autoencoder) at format version {version}.");
-        }
-
-        long length = BinaryPrimitives.ReadInt64LittleEndian(header[12..]);
-        uint checksum = BinaryPrimitives.ReadUInt32LittleEndian(header[20..]);
-        byte[] payload = ReadPayload(stream, length);
-        if (Crc32C(payload) != checksum)
-        {
-            throw new InvalidDataException("The model file is damaged: its payload does not match the checksum in its header.");
-        }
-
+        byte[] payload = ChecksummedFile.Read(stream, ChecksummedFile.AutoencoderModelKind, CurrentVersion, out int version);
         return ParsePayload(payload, version);
     }
 
     /// <summary>The oldest format version that can describe <paramref name="model"/>.</summary>
     private static int VersionFor(AutoencoderModel model) => model.ErrorScales != null ? 3 : model.Architecture.Network.FitsFormatVersion1 ? 1 : 2;
-
-    private static byte[] ReadPayload(Stream stream, long length)
-    {
-        if (length < 0 || length > Array.MaxLength || stream.CanSeek && length > stream.Length - stream.Position)
-        {
-            throw new InvalidDataException($"The model file's header announces a payload of {length} bytes, more than the file holds.");
-        }
-
-        // Grow the buffer only as bytes arrive (doubling, capped at the announced length), so an absurd length in a
-        // non-seekable stream costs no memory, and an honest one costs at most twice the payload plus 4 KB.
-        byte[] payload = new byte[(int)Math.Min(length, stream.CanSeek ? length : 4096)];
-        int filled = 0;
-        while (filled < length)
-        {
-            if (filled == payload.Length)
-            {
-                Array.Resize(ref payload, (int)Math.Min(length, 2L * payload.Length));
-            }
-
-            int read = stream.Read(payload, filled, payload.Length - filled);
-            if (read == 0)
-            {
-                throw new InvalidDataException($"The model file is truncated: its header announces a payload of {length} bytes, but only {filled} follow.");
-            }
-
-            filled += read;
-        }
-
-        return payload;
-    }
 
     private static byte[] WritePayload(AutoencoderModel model)
     {
@@ -341,23 +271,6 @@ internal static class ModelFile
         {
             writer.Write(size);
         }
-    }
-
-    private static uint Crc32C(ReadOnlySpan<byte> data)
-    {
-        uint crc = uint.MaxValue;
-        int i = 0;
-        for (; i + 8 <= data.Length; i += 8)
-        {
-            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data[i..]));
-        }
-
-        for (; i < data.Length; i++)
-        {
-            crc = BitOperations.Crc32C(crc, data[i]);
-        }
-
-        return ~crc;
     }
 
     /// <summary>Reads the payload's fields, checking each against the bytes left and the range it must lie in.</summary>

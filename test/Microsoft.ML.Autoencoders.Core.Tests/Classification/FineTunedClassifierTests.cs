@@ -1,4 +1,5 @@
 using Microsoft.ML.Autoencoders.Classification;
+using Microsoft.ML.Autoencoders.IO;
 using Microsoft.ML.Autoencoders.Numerics;
 using Microsoft.ML.Autoencoders.Tests.Family;
 using Microsoft.ML.Autoencoders.Training;
@@ -167,12 +168,24 @@ public sealed class FineTunedClassifierTests
     }
 
     [TestMethod]
-    public void Load_DamagedFile_SaysWhat()
+    public void Load_DamagedOrOtherFile_SaysWhat()
     {
-        var error = Assert.ThrowsExactly<InvalidDataException>(() => FineTunedClassifier.Load(new MemoryStream("MLAECLS1"u8.ToArray())));
-        StringAssert.Contains(error.Message, "truncated");
-        error = Assert.ThrowsExactly<InvalidDataException>(() => FineTunedClassifier.Load(new MemoryStream(new byte[40])));
-        StringAssert.Contains(error.Message, "MLAECLS1");
+        (FeatureMatrix train, int[] labels) = Clusters(60, seed: 7);
+        AutoencoderModel autoencoder = Pretrain(new AutoencoderArchitecture(Width, [6], 3), train);
+        byte[] bytes = Saved(FineTunedClassifier.Train(autoencoder, train, labels, ClassifierHead.Softmax, 3, new ClassifierTrainingOptions { Epochs = 1 }));
+        var model = new MemoryStream();
+        autoencoder.Save(model);
+
+        string Refusal(Func<Stream, object> load, byte[] file) => Assert.ThrowsExactly<InvalidDataException>(() => load(new MemoryStream(file))).Message;
+        byte[] flipped = (byte[])bytes.Clone();
+        flipped[40] ^= 0x10;
+
+        StringAssert.Contains(Refusal(FineTunedClassifier.Load, new byte[40]), "not a fine-tuned classifier file");
+        StringAssert.Contains(Refusal(FineTunedClassifier.Load, flipped), "checksum");
+        StringAssert.Contains(Refusal(FineTunedClassifier.Load, bytes[..^3]), "more than the file holds");
+        StringAssert.Contains(Refusal(FineTunedClassifier.Load, model.ToArray()), "load it with AutoencoderModel.Load");
+        StringAssert.Contains(Refusal(AutoencoderModel.Load, bytes), "load it with FineTunedClassifier.Load");
+        StringAssert.Contains(Refusal(FineTunedClassifier.Load, [.. "MLAECLS1"u8, .. bytes[24..]]), "MLAECLS1");
     }
 
     [TestMethod]
@@ -180,13 +193,12 @@ public sealed class FineTunedClassifierTests
     {
         (FeatureMatrix train, int[] labels) = Clusters(60, seed: 7);
         AutoencoderModel autoencoder = Pretrain(new AutoencoderArchitecture(Width, [6], 3), train);
-        FineTunedClassifier classifier = FineTunedClassifier.Train(autoencoder, train, labels, ClassifierHead.Softmax, 3, new ClassifierTrainingOptions { Epochs = 1 });
-        var saved = new MemoryStream();
-        classifier.Save(saved);
-        byte[] bytes = saved.ToArray();
-        BitConverter.GetBytes(float.NaN).CopyTo(bytes, bytes.Length - 4); // the head's last bias
+        byte[] payload = Saved(FineTunedClassifier.Train(autoencoder, train, labels, ClassifierHead.Softmax, 3, new ClassifierTrainingOptions { Epochs = 1 }))[24..];
+        BitConverter.GetBytes(float.NaN).CopyTo(payload, payload.Length - 4); // the head's last bias
+        var resigned = new MemoryStream();
+        ChecksummedFile.Write(resigned, 1, ChecksummedFile.FineTunedClassifierKind, payload); // as a file written with NaN would be
 
-        var error = Assert.ThrowsExactly<InvalidDataException>(() => FineTunedClassifier.Load(new MemoryStream(bytes)));
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => FineTunedClassifier.Load(new MemoryStream(resigned.ToArray())));
 
         StringAssert.Contains(error.Message, "head parameter");
         StringAssert.Contains(error.Message, "NaN");
@@ -261,5 +273,12 @@ public sealed class FineTunedClassifierTests
         }
 
         return Math.Sqrt(sum);
+    }
+
+    private static byte[] Saved(FineTunedClassifier classifier)
+    {
+        var stream = new MemoryStream();
+        classifier.Save(stream);
+        return stream.ToArray();
     }
 }
