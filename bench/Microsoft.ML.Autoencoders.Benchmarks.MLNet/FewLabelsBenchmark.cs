@@ -71,7 +71,7 @@ internal static class FewLabelsBenchmark
 
                 fineTuning.Seed = draw;
                 var fineTuned = mlContext.Transforms.Conversion.MapValueToKey("Label", "Class")
-                    .Append(new FineTunedClassifierEstimator(mlContext, autoencoder, fineTuning));
+                    .Append(mlContext.Autoencoders.FineTunedClassifier(autoencoder, fineTuning));
                 Record(results, "fine-tuned", count, draw, Accuracy(mlContext, fineTuned, View(mlContext, train, trainClasses, labelled), View(mlContext, test, testClasses, null)));
             }
         }

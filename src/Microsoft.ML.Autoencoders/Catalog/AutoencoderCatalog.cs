@@ -80,6 +80,16 @@ public sealed class AutoencoderCatalog
     }
 
     /// <summary>
+    /// As <see cref="FineTunedClassifier(AutoencoderTransformer, FineTunedClassifierEstimator.Options?)"/>, from an autoencoder trained or loaded
+    /// without ML.NET (<c>TrainingBackend.Train</c>, <c>AutoencoderModel.Load</c>).
+    /// </summary>
+    /// <param name="autoencoder">A trained dense autoencoder (not a convolutional one) whose input is as wide as the feature column.</param>
+    /// <param name="options">The columns and the fine-tuning options; null for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public FineTunedClassifierEstimator FineTunedClassifier(AutoencoderModel autoencoder, FineTunedClassifierEstimator.Options? options = null) =>
+        new(Context, autoencoder, options ?? new FineTunedClassifierEstimator.Options());
+
+    /// <summary>
     /// As <see cref="FineTunedClassifier(AutoencoderTransformer, FineTunedClassifierEstimator.Options?)"/>, but the autoencoder is pretrained
     /// first, at <c>Fit</c>, by fitting <paramref name="pretraining"/> on <paramref name="unlabelledData"/>: typically many more rows than
     /// carry labels.

@@ -30,7 +30,7 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
     /// <param name="options">The options.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="ArgumentException">Options contradict each other (e.g. two outputs share a column name), or every output column is switched off.</exception>
-    public AutoencoderEstimator(MLContext mlContext, Options options)
+    internal AutoencoderEstimator(MLContext mlContext, Options options)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(options);

@@ -24,7 +24,7 @@ public sealed partial class AutoencoderImputingEstimator : IEstimator<Autoencode
     /// <param name="mlContext">The context whose log, progress channels and random source training uses.</param>
     /// <param name="options">The options.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public AutoencoderImputingEstimator(MLContext mlContext, Options options)
+    internal AutoencoderImputingEstimator(MLContext mlContext, Options options)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(options);

@@ -12,7 +12,7 @@ public sealed class ConvolutionalAutoencoderEstimator : AutoencoderFamilyEstimat
     /// <summary>Prepares to train as <paramref name="options"/> say (copied).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="ArgumentException">The image shape or the stages do not fit together, or an option convolutional autoencoders do not use is set.</exception>
-    public ConvolutionalAutoencoderEstimator(MLContext mlContext, Options options)
+    internal ConvolutionalAutoencoderEstimator(MLContext mlContext, Options options)
         : base(mlContext, options)
     {
     }

@@ -11,7 +11,7 @@ public sealed class DenoisingAutoencoderEstimator : AutoencoderFamilyEstimator
     /// <summary>Prepares to train as <paramref name="options"/> say (copied).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="ArgumentException"><see cref="AutoencoderEstimator.Options.Noise"/> is <see cref="NoiseKind.None"/>, or options contradict each other.</exception>
-    public DenoisingAutoencoderEstimator(MLContext mlContext, Options options)
+    internal DenoisingAutoencoderEstimator(MLContext mlContext, Options options)
         : base(mlContext, options)
     {
     }

@@ -24,7 +24,7 @@ public sealed partial class FineTunedClassifierEstimator : IEstimator<FineTunedC
     /// <param name="autoencoder">A fitted dense autoencoder (plain, denoising, sparse, contractive, variational or winner-take-all).</param>
     /// <param name="options">The options (copied).</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public FineTunedClassifierEstimator(MLContext mlContext, AutoencoderModel autoencoder, Options options)
+    internal FineTunedClassifierEstimator(MLContext mlContext, AutoencoderModel autoencoder, Options options)
         : this(mlContext, options)
     {
         ArgumentNullException.ThrowIfNull(autoencoder);
@@ -37,7 +37,7 @@ public sealed partial class FineTunedClassifierEstimator : IEstimator<FineTunedC
     /// <param name="unlabelledData">The rows to pretrain on; their labels, if any, are not read.</param>
     /// <param name="options">The options (copied).</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public FineTunedClassifierEstimator(MLContext mlContext, IEstimator<AutoencoderTransformer> pretraining, IDataView unlabelledData, Options options)
+    internal FineTunedClassifierEstimator(MLContext mlContext, IEstimator<AutoencoderTransformer> pretraining, IDataView unlabelledData, Options options)
         : this(mlContext, options)
     {
         ArgumentNullException.ThrowIfNull(pretraining);

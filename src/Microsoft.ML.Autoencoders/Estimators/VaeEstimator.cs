@@ -15,7 +15,7 @@ public sealed class VaeEstimator : AutoencoderFamilyEstimator
     /// <exception cref="ArgumentException">
     /// An option a variational autoencoder does not use is set (see <see cref="Options"/>), or options contradict each other.
     /// </exception>
-    public VaeEstimator(MLContext mlContext, Options options)
+    internal VaeEstimator(MLContext mlContext, Options options)
         : base(mlContext, options)
     {
     }
