@@ -83,6 +83,45 @@ public sealed class FitTests
     }
 
     [TestMethod]
+    public void Fit_CodeNeighbours_LearnsTheThresholdOnTheNewScoresAndSavesTheNeighbours()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView data = mlContext.Data.LoadFromEnumerable(FashionMnist.ReadRows("train", 800));
+        var options = new AutoencoderEstimator.Options { CodeSize = 8, EncoderHiddenSizes = [32], Epochs = 2, Seed = 4, ScaleFeatureErrors = true, CodeNeighbours = 10, Contamination = 0.1f };
+
+        AutoencoderTransformer model = mlContext.Autoencoders.Autoencoder(options).Fit(data);
+        float[] scores = Columns.Read<float>(model.Transform(data), "Score");
+
+        Assert.AreEqual(10, model.Model.CodeNeighbourCount);
+        Assert.AreEqual(784, model.Model.ErrorScales!.Count);
+        Assert.AreEqual(0.1, scores.Count(s => s > model.Threshold) / (double)scores.Length, 0.005, "the contamination threshold is learned on the neighbour scores");
+        Assert.ThrowsExactly<NotSupportedException>(() => model.ExportOnnx(new MemoryStream()));
+        string path = Path.Combine(Path.GetTempPath(), $"neighbours-{Guid.NewGuid():N}.zip");
+        try
+        {
+            mlContext.Autoencoders.SaveModel(model, data.Schema, path);
+            ITransformer loaded = mlContext.Autoencoders.LoadModel(path, out _);
+            CollectionAssert.AreEqual(scores, Columns.Read<float>(loaded.Transform(data), "Score"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [TestMethod]
+    public void Options_CodeNeighboursOutOfRangeOrOnAVae_ThrowsNamingIt()
+    {
+        var mlContext = new MLContext(seed: 1);
+
+        var negative = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => mlContext.Autoencoders.Autoencoder(new AutoencoderEstimator.Options { CodeNeighbours = -1 }));
+        var vae = Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.Vae(new VaeEstimator.Options { CodeNeighbours = 5 }));
+
+        Assert.AreEqual(nameof(AutoencoderEstimator.Options.CodeNeighbours), negative.ParamName);
+        Assert.AreEqual(nameof(AutoencoderEstimator.Options.CodeNeighbours), vae.ParamName);
+    }
+
+    [TestMethod]
     public void Options_ScaleFeatureErrorsOnAVae_ThrowsNamingIt()
     {
         var mlContext = new MLContext(seed: 1);

@@ -28,7 +28,7 @@ public sealed partial class AutoencoderModel
     /// Pass the training rows, or other rows known to be normal.
     /// </summary>
     /// <exception cref="ArgumentException">The rows have the wrong width, none, or a NaN, infinite or too large value.</exception>
-    /// <exception cref="InvalidOperationException">The model is variational: it scores by its negative ELBO.</exception>
+    /// <exception cref="InvalidOperationException">The model is variational (it scores by its negative ELBO), or already scores by its code neighbours.</exception>
     public AutoencoderModel WithErrorScales(FeatureMatrix normalRows)
     {
         ArgumentNullException.ThrowIfNull(normalRows);
@@ -37,7 +37,7 @@ public sealed partial class AutoencoderModel
 
     /// <summary>As <see cref="WithErrorScales(FeatureMatrix)"/>, over rows streamed a block at a time.</summary>
     /// <exception cref="ArgumentException">The rows have the wrong width, none, or a NaN, infinite or too large value.</exception>
-    /// <exception cref="InvalidOperationException">The model is variational: it scores by its negative ELBO.</exception>
+    /// <exception cref="InvalidOperationException">The model is variational (it scores by its negative ELBO), or already scores by its code neighbours.</exception>
     public AutoencoderModel WithErrorScales(IRowBlockSource normalRows, int blockRows = 65_536, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(normalRows);
@@ -50,6 +50,11 @@ public sealed partial class AutoencoderModel
         if (!_network.ScoresByReconstructionError)
         {
             throw new InvalidOperationException("A variational autoencoder scores by its negative ELBO, not by reconstruction errors; error scales do not apply to it.");
+        }
+
+        if (_codeNeighbours != null)
+        {
+            throw new InvalidOperationException("The model already scores by its code neighbours, whose reference errors were measured without these scales; call WithErrorScales first, then WithCodeNeighbours.");
         }
 
         var sums = new double[InputSize];

@@ -15,15 +15,23 @@ public sealed partial class AutoencoderModel
     /// <param name="options">Names and threshold; null exports every output but the predicted label under the ML.NET column names.</param>
     /// <exception cref="ArgumentException">A name is empty or repeated, no output is asked for, or the label is asked for without a threshold.</exception>
     /// <exception cref="InvalidOperationException">The model's weights exceed what one ONNX file holds (2 GB).</exception>
+    /// <exception cref="NotSupportedException">The model scores by its code neighbours (<see cref="CodeNeighbourCount"/> above 0), which the export does not write.</exception>
     public void ExportOnnx(Stream stream, OnnxExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        if (_codeNeighbours != null)
+        {
+            throw new NotSupportedException(
+                $"The model scores by its {CodeNeighbourCount} nearest normal codes, and the ONNX export does not write a nearest-neighbour search; export the model before WithCodeNeighbours (its score is then the reconstruction error), or score in .NET.");
+        }
+
         OnnxExporter.Write(this, _network, _errorWeights, options ?? new OnnxExportOptions { PredictedLabelName = null }, stream);
     }
 
     /// <summary>Writes the model as an ONNX file at <paramref name="path"/>, atomically (see <see cref="ExportOnnx(Stream, OnnxExportOptions)"/>).</summary>
     /// <exception cref="ArgumentException">A name is empty or repeated, no output is asked for, or the label is asked for without a threshold.</exception>
     /// <exception cref="InvalidOperationException">The model's weights exceed what one ONNX file holds (2 GB).</exception>
+    /// <exception cref="NotSupportedException">The model scores by its code neighbours, which the export does not write.</exception>
     public void ExportOnnx(string path, OnnxExportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

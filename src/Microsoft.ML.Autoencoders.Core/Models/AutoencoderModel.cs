@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using Microsoft.ML.Autoencoders.Kernels;
+using Microsoft.ML.Autoencoders.Models;
 using Microsoft.ML.Autoencoders.Networks;
 
 namespace Microsoft.ML.Autoencoders;
@@ -22,7 +24,7 @@ public sealed unsafe partial class AutoencoderModel
     private readonly PackedMatrix?[] _packedWeights;
     private readonly ConcurrentBag<NetworkWorkspace> _workspaces = new();
 
-    internal AutoencoderModel(AutoencoderArchitecture architecture, float[] parameters, float[]? errorScales = null)
+    internal AutoencoderModel(AutoencoderArchitecture architecture, float[] parameters, float[]? errorScales = null, CodeNeighbours? codeNeighbours = null)
     {
         _network = architecture.Network;
         int expected = _network.ParameterCount;
@@ -36,8 +38,14 @@ public sealed unsafe partial class AutoencoderModel
             throw new ArgumentException($"The error scales have {errorScales.Length} values for {architecture}; expected one per input feature, and none for a variational network.", nameof(errorScales));
         }
 
+        if (codeNeighbours != null && (codeNeighbours.CodeSize != architecture.CodeSize || !_network.ScoresByReconstructionError || (codeNeighbours.ScaledErrors != null) != (errorScales != null)))
+        {
+            throw new ArgumentException($"The code neighbours hold codes of {codeNeighbours.CodeSize} values {(codeNeighbours.ScaledErrors != null ? "with" : "without")} scaled errors for {architecture} {(errorScales != null ? "with" : "without")} error scales; expected codes of {architecture.CodeSize} values, scaled errors exactly when there are error scales, and none for a variational network.", nameof(codeNeighbours));
+        }
+
         _parameters = parameters;
         _errorScales = errorScales;
+        _codeNeighbours = codeNeighbours;
         _errorWeights = WeightsOf(errorScales);
         _packedWeights = _network.Layers.Select(layer => layer.PackForInference(parameters)).ToArray();
         Architecture = architecture;
@@ -66,6 +74,8 @@ public sealed unsafe partial class AutoencoderModel
     /// ELBO with the latent mean as its one sample, see <see cref="ImportanceWeightedScore(FeatureMatrix, int, int)"/> for a sharper estimate), into
     /// <paramref name="scores"/>, and, unless it is empty, each feature's squared error into <paramref name="featureErrors"/>. With
     /// <see cref="ErrorScales"/>, each squared error is first divided by its feature's scale (see <see cref="WithErrorScales(FeatureMatrix)"/>).
+    /// With <see cref="CodeNeighbourCount"/> above 0, the score is instead the sum of the surprises of the row's errors and of its code's distance
+    /// to the nearest normal codes (see <see cref="WithCodeNeighbours(FeatureMatrix, int)"/>); the feature errors stay as they were.
     /// A row holding NaN, an infinity or a magnitude above <see cref="FeatureMatrix.MaxMagnitude"/> (a value training refuses) scores
     /// <see cref="UnusableRowScore"/> (<see cref="float.MaxValue"/>), and its feature errors are <see cref="float.PositiveInfinity"/> at exactly
     /// those features and NaN at the others; its code and reconstruction are whatever the network gives and mean nothing. No score is NaN or
@@ -133,12 +143,14 @@ public sealed unsafe partial class AutoencoderModel
     {
         bool decode = !reconstructions.IsEmpty || !scores.IsEmpty || !featureErrors.IsEmpty;
         NetworkWorkspace workspace = RentWorkspace();
+        float[]? rentedCodes = RentCodesForNeighbours(count, codes, scores);
         try
         {
             ReadOnlySpan<float> x = inputs.Slice(start * InputSize, count * InputSize);
+            Span<float> bandCodes = rentedCodes != null ? rentedCodes.AsSpan(0, count * CodeSize) : codes.IsEmpty ? default : codes.Slice(start * CodeSize, count * CodeSize);
             ReadOnlySpan<float> y = _network.Infer(
                 _packedWeights, _parameters, x, count, workspace, 0, decode ? _network.Layers.Count : _network.CodeLayer + 1,
-                codes.IsEmpty ? default : codes.Slice(start * CodeSize, count * CodeSize),
+                bandCodes,
                 reconstructions.IsEmpty ? default : reconstructions.Slice(start * InputSize, count * InputSize));
             if (!scores.IsEmpty || !featureErrors.IsEmpty)
             {
@@ -148,6 +160,10 @@ public sealed unsafe partial class AutoencoderModel
                 if (!bandScores.IsEmpty)
                 {
                     _network.Score(x, y, count, workspace, bandScores);
+                    if (_codeNeighbours != null)
+                    {
+                        AddNeighbourSurprises(x, y, bandCodes, count, bandScores);
+                    }
                 }
 
                 MarkUnusableRows(x, count, bandScores, bandErrors);
@@ -156,6 +172,10 @@ public sealed unsafe partial class AutoencoderModel
         finally
         {
             _workspaces.Add(workspace);
+            if (rentedCodes != null)
+            {
+                ArrayPool<float>.Shared.Return(rentedCodes);
+            }
         }
     }
 

@@ -13,12 +13,15 @@ namespace Microsoft.ML.Autoencoders.Models;
 /// padding, pool each) and the decoder stages (count, then channels, kernel, stride, padding, upsample, transposed each).
 /// Version 3 adds, after the parameters, the error scales: their count (the input size) and one positive finite float per feature. It is
 /// written only for a model with error scales; without them a model is written as before (version 1 or 2), so older readers keep reading it.
+/// Version 4 adds, after the error scales (whose count may then be 0: no scales), the code neighbours: the neighbour count k, the count n of
+/// normal rows, their codes (n times the code size floats), then n sorted mean squared errors, n sorted scaled errors when there are error
+/// scales, and n sorted neighbour distances. It is written only for a model scoring by its code neighbours.
 /// A plain autoencoder is still written as version 1, byte for byte as before.
 /// </summary>
 internal static class ModelFile
 {
     /// <summary>The format version this library writes, and the newest it reads.</summary>
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     private const int MaxLayerCount = 1024;
     /// <summary>Bit 0 of the family flags: a variational network.</summary>
@@ -38,7 +41,7 @@ internal static class ModelFile
     }
 
     /// <summary>The oldest format version that can describe <paramref name="model"/>.</summary>
-    private static int VersionFor(AutoencoderModel model) => model.ErrorScales != null ? 3 : model.Architecture.Network.FitsFormatVersion1 ? 1 : 2;
+    private static int VersionFor(AutoencoderModel model) => model.CodeNeighbourReference != null ? 4 : model.ErrorScales != null ? 3 : model.Architecture.Network.FitsFormatVersion1 ? 1 : 2;
 
     private static byte[] WritePayload(AutoencoderModel model)
     {
@@ -73,6 +76,24 @@ internal static class ModelFile
                 {
                     writer.Write(value);
                 }
+            }
+            else if (version >= 4)
+            {
+                writer.Write(0);
+            }
+
+            if (model.CodeNeighbourReference is CodeNeighbours neighbours)
+            {
+                writer.Write(neighbours.NeighbourCount);
+                writer.Write(neighbours.RowCount);
+                WriteFloats(writer, neighbours.Codes);
+                WriteFloats(writer, neighbours.Errors);
+                if (neighbours.ScaledErrors != null)
+                {
+                    WriteFloats(writer, neighbours.ScaledErrors);
+                }
+
+                WriteFloats(writer, neighbours.Distances);
             }
         }
 
@@ -165,11 +186,12 @@ internal static class ModelFile
             throw new InvalidDataException($"The model file's parameter {nonFinite} is {parameters[nonFinite]}; every parameter must be finite.");
         }
 
-        float[]? scales = version >= 3 ? ReadErrorScales(ref reader, architecture) : null;
+        float[]? scales = version >= 3 ? ReadErrorScales(ref reader, architecture, allowNone: version >= 4) : null;
+        CodeNeighbours? neighbours = version >= 4 ? ReadCodeNeighbours(ref reader, architecture, scales != null) : null;
         reader.ExpectEnd();
         try
         {
-            return new AutoencoderModel(architecture, parameters, scales);
+            return new AutoencoderModel(architecture, parameters, scales, neighbours);
         }
         catch (ArgumentException e)
         {
@@ -177,9 +199,14 @@ internal static class ModelFile
         }
     }
 
-    private static float[] ReadErrorScales(ref PayloadReader reader, AutoencoderArchitecture architecture)
+    private static float[]? ReadErrorScales(ref PayloadReader reader, AutoencoderArchitecture architecture, bool allowNone)
     {
         int count = reader.ReadInt32("error scale count");
+        if (count == 0 && allowNone)
+        {
+            return null;
+        }
+
         if (count != architecture.InputSize || !architecture.Network.ScoresByReconstructionError)
         {
             throw new InvalidDataException($"The model file holds {count} error scales for the network {architecture}; expected one per input feature ({architecture.InputSize}), and none for a network that scores by likelihood (a variational one).");
@@ -195,6 +222,56 @@ internal static class ModelFile
         }
 
         return scales;
+    }
+
+    /// <summary>The code neighbours of a version 4 file: every count checked against the network and the bytes present, every value finite, every table sorted.</summary>
+    private static CodeNeighbours ReadCodeNeighbours(ref PayloadReader reader, AutoencoderArchitecture architecture, bool hasScales)
+    {
+        int neighbourCount = reader.ReadInt32("code neighbour count");
+        int rows = reader.ReadInt32("code neighbour row count");
+        if (neighbourCount < 1 || neighbourCount > CodeNeighbours.MaxNeighbourCount || rows <= neighbourCount || !architecture.Network.ScoresByReconstructionError)
+        {
+            throw new InvalidDataException($"The model file's code neighbours are {neighbourCount} of {rows} normal rows for the network {architecture}; expected 1 to {CodeNeighbours.MaxNeighbourCount} neighbours of more rows than that, and none for a variational network.");
+        }
+
+        if ((long)rows * architecture.CodeSize > Array.MaxLength)
+        {
+            throw new InvalidDataException($"The model file's {rows} normal codes of {architecture.CodeSize} values are more than one array holds.");
+        }
+
+        float[] codes = reader.ReadFloats(rows * architecture.CodeSize, "normal codes");
+        int nonFinite = FeatureMatrix.NonFiniteIndex(codes);
+        if (nonFinite >= 0)
+        {
+            throw new InvalidDataException($"The model file's normal code value {nonFinite} is {codes[nonFinite]}; every code value must be finite.");
+        }
+
+        float[] errors = ReadSortedTable(ref reader, rows, "normal errors");
+        float[]? scaledErrors = hasScales ? ReadSortedTable(ref reader, rows, "normal scaled errors") : null;
+        float[] distances = ReadSortedTable(ref reader, rows, "normal neighbour distances");
+        return new CodeNeighbours(neighbourCount, architecture.CodeSize, codes, errors, scaledErrors, distances);
+    }
+
+    private static float[] ReadSortedTable(ref PayloadReader reader, int rows, string field)
+    {
+        float[] values = reader.ReadFloats(rows, field);
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!(values[i] >= 0 && float.IsFinite(values[i])) || i > 0 && values[i] < values[i - 1])
+            {
+                throw new InvalidDataException($"The model file's {field} value {i} is {values[i]}; the values must be finite, at least 0 and sorted ascending.");
+            }
+        }
+
+        return values;
+    }
+
+    private static void WriteFloats(BinaryWriter writer, ReadOnlySpan<float> values)
+    {
+        foreach (float value in values)
+        {
+            writer.Write(value);
+        }
     }
 
     /// <summary>Writes a convolutional layout: channels, height, width, code size, the encoder stages, then the decoder stages.</summary>

@@ -92,6 +92,14 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
             channel.Info(MessageSensitivity.None, $"Feature errors scaled by their training means, from {model.ErrorScales!.Min():G3} to {model.ErrorScales!.Max():G3}.");
         }
 
+        if (_options.CodeNeighbours > 0)
+        {
+            model = data.Rows != null
+                ? model.WithCodeNeighbours(data.Rows, _options.CodeNeighbours)
+                : model.WithCodeNeighbours(data.Stream!, _options.CodeNeighbours, _options.StreamingBlockRows, cancellationToken);
+            channel.Info(MessageSensitivity.None, $"Scores also measure each code against its {_options.CodeNeighbours} nearest training codes.");
+        }
+
         float threshold = LearnThreshold(model, data, seed, cancellationToken);
         channel.Info(MessageSensitivity.None, $"Anomaly threshold: {threshold:G6}.");
         return new AutoencoderTransformer(model, threshold, _options.Columns, result.History);

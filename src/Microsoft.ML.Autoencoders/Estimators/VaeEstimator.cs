@@ -25,7 +25,7 @@ public sealed class VaeEstimator : AutoencoderFamilyEstimator
     /// and log-variance (<see cref="AutoencoderArchitecture.IsVariational"/>). The code is regularized by the KL term alone, so the engine refuses
     /// a <see cref="AutoencoderEstimator.Options.CodeActivation"/> other than <see cref="Activation.Identity"/>,
     /// <see cref="AutoencoderEstimator.Options.WinnerTakeAllK"/>, the code penalties and dropout; the score is the negative ELBO, so
-    /// <see cref="AutoencoderEstimator.Options.ScaleFeatureErrors"/> is refused too. <see cref="AutoencoderEstimator.Options.Loss"/> is not used:
+    /// <see cref="AutoencoderEstimator.Options.ScaleFeatureErrors"/> and <see cref="AutoencoderEstimator.Options.CodeNeighbours"/> are refused too. <see cref="AutoencoderEstimator.Options.Loss"/> is not used:
     /// the reconstruction term follows the output activation (Bernoulli for a sigmoid, Gaussian otherwise).
     /// </summary>
     public sealed class Options : AutoencoderEstimator.Options

@@ -44,13 +44,22 @@ public sealed class ModelFileFuzzTests
     public void Load_MutatedVersionThreeFiles_OnlyInvalidDataOrIdenticalOutputs() =>
         Fuzz(new AutoencoderArchitecture(32, [16], 8, null, Activation.Tanh, Activation.Identity, Activation.Identity), Mutations / 2, expectedVersion: 3, errorScales: true);
 
-    private void Fuzz(AutoencoderArchitecture architecture, int mutations, int expectedVersion, bool errorScales = false)
+    [TestMethod]
+    public void Load_MutatedVersionFourFiles_OnlyInvalidDataOrIdenticalOutputs() =>
+        Fuzz(new AutoencoderArchitecture(32, [16], 8, null, Activation.Tanh, Activation.Identity, Activation.Identity), Mutations / 2, expectedVersion: 4, errorScales: true, codeNeighbours: true);
+
+    private void Fuzz(AutoencoderArchitecture architecture, int mutations, int expectedVersion, bool errorScales = false, bool codeNeighbours = false)
     {
         FeatureMatrix training = AutoencoderTrainerTests.Gaussian(64, 32, seed: 31);
         AutoencoderModel original = new AutoencoderTrainer(architecture, new TrainingOptions { Epochs = 2, Seed = 1 }).Train(training).Model;
         if (errorScales)
         {
             original = original.WithErrorScales(training);
+        }
+
+        if (codeNeighbours)
+        {
+            original = original.WithCodeNeighbours(training, neighbourCount: 5);
         }
 
         using var saved = new MemoryStream();

@@ -34,6 +34,7 @@ public sealed class UnusableRowScoringTests
         [
             ("plain", plain),
             ("scaled errors", plain.WithErrorScales(gaussian)),
+            ("scaled errors and code neighbours", plain.WithErrorScales(gaussian).WithCodeNeighbours(gaussian, neighbourCount: 5)),
             ("sigmoid output", new AutoencoderTrainer(new AutoencoderArchitecture(Width, [6], 3, null, Activation.Relu, Activation.Identity, Activation.Sigmoid), options).Train(uniform).Model),
             ("variational, Gaussian likelihood", new AutoencoderTrainer(new AutoencoderArchitecture(Width, [6], 2) { IsVariational = true }, options).Train(gaussian).Model),
             ("variational, Bernoulli likelihood", new AutoencoderTrainer(new AutoencoderArchitecture(Width, [6], 2, null, Activation.Relu, Activation.Identity, Activation.Sigmoid) { IsVariational = true }, options).Train(uniform).Model),

