@@ -27,8 +27,9 @@ public sealed partial class AutoencoderModel
     /// A value's surprise is -ln(1 - F + 1 / (2n)), F the share of the n normal rows whose value is below it: about 1 on average for a
     /// normal row, at most ln(2n) per part. An anomaly the network rebuilds well but encodes far from every normal row is caught by the
     /// distance; on Fashion-MNIST a shallow 784-32 autoencoder with error scales goes from a one-class AUROC of 92.6 to 93.6.
-    /// The model keeps the normal rows' codes (4 bytes per code value), and scoring a row costs one dot product per normal row:
-    /// pass the training rows, or a sample of rows known to be normal. The per-feature errors are unchanged.
+    /// The model keeps the codes of at most 10,000 normal rows (a seeded uniform sample of them when there are more; the parts' distributions
+    /// come from the same rows), 4 bytes per code value, and scoring a row costs one dot product per kept row: pass the training rows, or
+    /// other rows known to be normal. The per-feature errors are unchanged.
     /// Call <see cref="WithErrorScales(FeatureMatrix)"/> first, if at all: the neighbour reference depends on the scales.
     /// </summary>
     /// <param name="normalRows">Rows known to be normal; more than <paramref name="neighbourCount"/> of them.</param>
@@ -65,9 +66,9 @@ public sealed partial class AutoencoderModel
             throw new InvalidOperationException("A variational autoencoder scores by its negative ELBO, not by reconstruction errors; code neighbours do not apply to it.");
         }
 
-        var codes = new List<float>();
-        var errors = new List<float>();
-        var scaledErrors = new List<float>();
+        // A seeded uniform sample (reservoir) of at most MaxReferenceRows normal rows: it bounds the model's size and the cost of scoring a row
+        // whatever the number of training rows, and holds every row when there are fewer.
+        var sample = new ReferenceSample(CodeNeighbours.MaxReferenceRows, CodeSize, _errorWeights != null);
         var chunkCodes = new float[ChunkRows * CodeSize];
         var reconstructions = new float[ChunkRows * InputSize];
         var scores = new float[ChunkRows];
@@ -92,15 +93,10 @@ public sealed partial class AutoencoderModel
                 ReadOnlySpan<float> x = block.Values.Slice(start * InputSize, count * InputSize);
                 // This model has no neighbours yet, so its score is the (scaled) mean squared error.
                 Run(x, chunkCodes.AsSpan(0, count * CodeSize), reconstructions.AsSpan(0, count * InputSize), scores.AsSpan(0, count), default);
-                codes.AddRange(chunkCodes.AsSpan(0, count * CodeSize));
                 for (int r = 0; r < count; r++)
                 {
-                    errors.Add(MeanSquaredError(x.Slice(r * InputSize, InputSize), reconstructions.AsSpan(r * InputSize, InputSize)));
-                }
-
-                if (_errorWeights != null)
-                {
-                    scaledErrors.AddRange(scores.AsSpan(0, count));
+                    float error = MeanSquaredError(x.Slice(r * InputSize, InputSize), reconstructions.AsSpan(r * InputSize, InputSize));
+                    sample.Offer(chunkCodes.AsSpan(r * CodeSize, CodeSize), error, scores[r]);
                 }
             }
 
@@ -112,10 +108,8 @@ public sealed partial class AutoencoderModel
             throw new ArgumentException($"There are {rows} normal rows; scoring by {neighbourCount} code neighbours needs more than {neighbourCount}, since each normal row is measured against the others.", name);
         }
 
-        float[] codeArray = codes.ToArray();
+        (float[] codeArray, float[] errorArray, float[]? scaledArray) = sample.Take();
         float[] distances = LeaveOneOutDistances(codeArray, CodeSize, neighbourCount);
-        float[] errorArray = errors.ToArray();
-        float[]? scaledArray = _errorWeights != null ? scaledErrors.ToArray() : null;
         Array.Sort(errorArray);
         Array.Sort(distances);
         if (scaledArray != null)

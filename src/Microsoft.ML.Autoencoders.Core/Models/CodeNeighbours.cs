@@ -13,6 +13,12 @@ internal sealed class CodeNeighbours
     /// <summary>The most neighbours a score may average over: the running k smallest distances live on the stack.</summary>
     public const int MaxNeighbourCount = 256;
 
+    /// <summary>
+    /// The most normal rows remembered: a seeded uniform sample of them when there are more. Scoring a row costs one dot product per remembered
+    /// row, so this bounds both the model's size (MaxReferenceRows times the code size floats) and the scoring time, whatever the training set.
+    /// </summary>
+    public const int MaxReferenceRows = 10_000;
+
     private readonly float[] _codes;
     private readonly float[] _codeNorms;
 

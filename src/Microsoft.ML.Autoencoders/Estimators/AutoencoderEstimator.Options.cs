@@ -105,8 +105,8 @@ public sealed partial class AutoencoderEstimator
         /// next to their values on the training rows, are the row's mean squared error, its scaled error (with <see cref="ScaleFeatureErrors"/>)
         /// and the mean distance from its code to its this-many nearest training codes (see <see cref="AutoencoderModel.WithCodeNeighbours(FeatureMatrix, int)"/>).
         /// Catches anomalies the network rebuilds well but encodes far from every normal row (one-class Fashion-MNIST AUROC of a shallow
-        /// 784-32 autoencoder with <see cref="ScaleFeatureErrors"/> 92.6 to 93.6 with 20). The model keeps the training rows' codes, scoring costs
-        /// one dot product per training row, and ONNX export is refused. From 0 (off, the default) to 256; not for variational autoencoders.
+        /// 784-32 autoencoder with <see cref="ScaleFeatureErrors"/> 92.6 to 93.6 with 20). The model keeps the codes of at most 10,000 training rows
+        /// (a seeded sample when there are more), scoring costs one dot product per kept code, and ONNX export is refused. From 0 (off, the default) to 256; not for variational autoencoders.
         /// </summary>
         public int CodeNeighbours;
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Microsoft.ML.Autoencoders.Models;
 using Microsoft.ML.Autoencoders.Tests.Training;
 
 namespace Microsoft.ML.Autoencoders.Tests.Models;
@@ -44,6 +45,23 @@ public sealed class CodeNeighboursTests
         basis.Score(probe.Values, new float[probe.RowCount], basisErrors);
         model.Score(probe.Values, new float[probe.RowCount], modelErrors);
         CollectionAssert.AreEqual(basisErrors, modelErrors, "the per-feature errors do not change");
+    }
+
+    [TestMethod]
+    public void WithCodeNeighbours_MoreRowsThanItKeeps_KeepsASeededSampleOfThem()
+    {
+        FeatureMatrix many = AutoencoderTrainerTests.Gaussian(CodeNeighbours.MaxReferenceRows + 2_000, 12, seed: 44);
+        FeatureMatrix probe = AutoencoderTrainerTests.Gaussian(50, 12, seed: 45);
+
+        AutoencoderModel first = Plain.WithCodeNeighbours(many), second = Plain.WithCodeNeighbours(many);
+
+        CodeNeighbours kept = first.CodeNeighbourReference!;
+        Assert.AreEqual(CodeNeighbours.MaxReferenceRows, kept.RowCount);
+        Assert.HasCount(CodeNeighbours.MaxReferenceRows, kept.Errors);
+        float[] lastCodes = Plain.Encode(new FeatureMatrix(many.Values[^(2_000 * 12)..].ToArray(), 12)).Values.ToArray();
+        int fromTheLastRows = Enumerable.Range(0, kept.RowCount).Count(r => ContainsCode(lastCodes, kept.Codes.Slice(r * 3, 3)));
+        Assert.IsTrue(fromTheLastRows is > 1_200 and < 2_100, $"{fromTheLastRows} of the kept codes come from the last 2,000 of 12,000 rows; a uniform sample keeps about 1,667");
+        CollectionAssert.AreEqual(first.Score(probe), second.Score(probe), "the sample is seeded");
     }
 
     [TestMethod]
@@ -141,5 +159,18 @@ public sealed class CodeNeighboursTests
                 yield return new FeatureMatrix(rows.Values.Slice(start * ColumnCount, count * ColumnCount).ToArray(), ColumnCount);
             }
         }
+    }
+
+    private static bool ContainsCode(float[] codes, ReadOnlySpan<float> code)
+    {
+        for (int r = 0; r < codes.Length / code.Length; r++)
+        {
+            if (codes.AsSpan(r * code.Length, code.Length).SequenceEqual(code))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
