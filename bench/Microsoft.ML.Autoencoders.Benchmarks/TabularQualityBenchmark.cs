@@ -36,6 +36,8 @@ internal static class TabularQualityBenchmark
         ["early-stop"] = _ => new() { ValidationFraction = 0.2f, EarlyStoppingPatience = 20 },
         ["gaussian-noise"] = _ => new() { Noise = NoiseKind.Gaussian, NoiseLevel = 0.2f },
         ["vae"] = _ => new VaeEstimator.Options(),
+        ["neighbours"] = _ => new() { CodeNeighbours = 20 },
+        ["scaled-neighbours"] = _ => new() { ScaleFeatureErrors = true, CodeNeighbours = 20 },
     };
 
     public static int Run(string[] args)
