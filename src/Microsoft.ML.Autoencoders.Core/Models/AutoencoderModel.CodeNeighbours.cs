@@ -72,36 +72,16 @@ public sealed partial class AutoencoderModel
         var chunkCodes = new float[ChunkRows * CodeSize];
         var reconstructions = new float[ChunkRows * InputSize];
         var scores = new float[ChunkRows];
-        long rows = 0;
-        foreach (FeatureMatrix block in blocks)
+        long rows = ForEachNormalChunk(blocks, name, "code neighbours", (x, count) =>
         {
-            if (block.ColumnCount != InputSize)
+            // This model has no neighbours yet, so its score is the (scaled) mean squared error.
+            Run(x, chunkCodes.AsSpan(0, count * CodeSize), reconstructions.AsSpan(0, count * InputSize), scores.AsSpan(0, count), default);
+            for (int r = 0; r < count; r++)
             {
-                throw new ArgumentException($"The rows have {block.ColumnCount} features; the model expects {InputSize}.", name);
+                float error = MeanSquaredError(x.Slice(r * InputSize, InputSize), reconstructions.AsSpan(r * InputSize, InputSize));
+                sample.Offer(chunkCodes.AsSpan(r * CodeSize, CodeSize), error, scores[r]);
             }
-
-            if (block.FindUnusable() is (int row, int column))
-            {
-                float value = block.Row(row)[column];
-                throw new ArgumentException(
-                    $"Row {rows + row}, feature {column} is {value}; code neighbours need finite values of magnitude up to {FeatureMatrix.MaxMagnitude:G3}, as training does.", name);
-            }
-
-            for (int start = 0; start < block.RowCount; start += ChunkRows)
-            {
-                int count = Math.Min(ChunkRows, block.RowCount - start);
-                ReadOnlySpan<float> x = block.Values.Slice(start * InputSize, count * InputSize);
-                // This model has no neighbours yet, so its score is the (scaled) mean squared error.
-                Run(x, chunkCodes.AsSpan(0, count * CodeSize), reconstructions.AsSpan(0, count * InputSize), scores.AsSpan(0, count), default);
-                for (int r = 0; r < count; r++)
-                {
-                    float error = MeanSquaredError(x.Slice(r * InputSize, InputSize), reconstructions.AsSpan(r * InputSize, InputSize));
-                    sample.Offer(chunkCodes.AsSpan(r * CodeSize, CodeSize), error, scores[r]);
-                }
-            }
-
-            rows += block.RowCount;
-        }
+        });
 
         if (rows <= neighbourCount)
         {

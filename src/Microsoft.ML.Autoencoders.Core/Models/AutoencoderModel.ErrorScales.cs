@@ -59,41 +59,21 @@ public sealed partial class AutoencoderModel
 
         var sums = new double[InputSize];
         var reconstructions = new float[ChunkRows * InputSize];
-        long rows = 0;
-        foreach (FeatureMatrix block in blocks)
+        long rows = ForEachNormalChunk(blocks, name, "scales", (x, count) =>
         {
-            if (block.ColumnCount != InputSize)
+            Span<float> errors = reconstructions.AsSpan(0, count * InputSize);
+            Reconstruct(x, errors);
+            TensorPrimitives.Subtract(x, errors, errors);
+            TensorPrimitives.Multiply(errors, errors, errors);
+            for (int r = 0; r < count; r++)
             {
-                throw new ArgumentException($"The rows have {block.ColumnCount} features; the model expects {InputSize}.", name);
-            }
-
-            if (block.FindUnusable() is (int row, int column))
-            {
-                float value = block.Row(row)[column];
-                throw new ArgumentException(
-                    $"Row {rows + row}, feature {column} is {value}; scales need finite values of magnitude up to {FeatureMatrix.MaxMagnitude:G3}, as training does.", name);
-            }
-
-            for (int start = 0; start < block.RowCount; start += ChunkRows)
-            {
-                int count = Math.Min(ChunkRows, block.RowCount - start);
-                ReadOnlySpan<float> x = block.Values.Slice(start * InputSize, count * InputSize);
-                Span<float> errors = reconstructions.AsSpan(0, count * InputSize);
-                Reconstruct(x, errors);
-                TensorPrimitives.Subtract(x, errors, errors);
-                TensorPrimitives.Multiply(errors, errors, errors);
-                for (int r = 0; r < count; r++)
+                ReadOnlySpan<float> e = errors.Slice(r * InputSize, InputSize);
+                for (int j = 0; j < InputSize; j++)
                 {
-                    ReadOnlySpan<float> e = errors.Slice(r * InputSize, InputSize);
-                    for (int j = 0; j < InputSize; j++)
-                    {
-                        sums[j] += e[j];
-                    }
+                    sums[j] += e[j];
                 }
             }
-
-            rows += block.RowCount;
-        }
+        });
 
         if (rows == 0)
         {
