@@ -7,10 +7,14 @@ namespace Microsoft.ML.Autoencoders.Samples;
 
 /// <summary>
 /// Shows training as it happens: a live progress bar (epoch, losses, samples/s, time left) when the output is a
-/// terminal, one plain line per epoch when it is redirected to a file or a pipe.
+/// terminal; when it is redirected to a file or a pipe, plain lines for the first and last epochs and about
+/// <see cref="PlainLines"/> evenly spaced between them.
 /// </summary>
 public static partial class TrainingProgress
 {
+    /// <summary>About how many epoch lines redirected output gets, however many epochs there are: every one up to this many.</summary>
+    public const int PlainLines = 20;
+
     /// <summary>
     /// Runs <paramref name="train"/>, which fits one or more autoencoder estimators of <paramref name="mlContext"/>,
     /// and shows the epochs they report on the context's log.
@@ -55,7 +59,14 @@ public static partial class TrainingProgress
         if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
         {
             Console.WriteLine(title);
-            return train(new SyncProgress(report => Console.WriteLine("  " + Describe(report, withTime: true))));
+            return train(new SyncProgress(report =>
+            {
+                int every = (report.EpochCount + PlainLines - 1) / PlainLines;
+                if (report.Epoch == 1 || report.Epoch == report.EpochCount || report.Epoch % every == 0)
+                {
+                    Console.WriteLine("  " + Describe(report, withTime: true));
+                }
+            }));
         }
 
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(title)}[/]");

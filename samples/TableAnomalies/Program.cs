@@ -2,11 +2,13 @@
 // measurements each), written as CSV by the tabular quality benchmark's data step. As in the benchmark (and in ODDS), the
 // tableware fragments (class 6) are the anomalies. The autoencoder trains with the library's defaults on the normal rows of a
 // seeded 60% of the table, scores the other 40%, and the per-feature errors say which measurements make each flagged fragment unusual.
+using System.Collections.Immutable;
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Autoencoders;
 using Microsoft.ML.Autoencoders.Samples;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms;
 
 int seed = args.Length > 0 ? int.Parse(args[0]) : 1;
 var clock = Stopwatch.StartNew();
@@ -33,7 +35,7 @@ Console.WriteLine($"Glass: {Count(table)} fragments, {Count(mlContext.Data.Filte
 var pipeline = mlContext.Transforms.Concatenate("Features", measurements)
     .Append(mlContext.Transforms.NormalizeMeanVariance("Features", fixZero: false))
     .Append(mlContext.Autoencoders.Autoencoder("Features"));
-ITransformer model = TrainingProgress.Run(mlContext, "Training the autoencoder on normal glass", () => pipeline.Fit(train));
+TransformerChain<AutoencoderTransformer> model = TrainingProgress.Run(mlContext, "Training the autoencoder on normal glass", () => pipeline.Fit(train));
 IDataView scored = model.Transform(split.TestSet);
 AnomalyDetectionMetrics metrics = mlContext.AnomalyDetection.Evaluate(scored);
 float[] scores = Columns.Read<float>(scored, "Score");
@@ -42,6 +44,11 @@ bool[] flagged = Columns.Read<bool>(scored, "PredictedLabel");
 string[] classes = Columns.Read<ReadOnlyMemory<char>>(scored, "Class").Select(c => c.ToString()).ToArray();
 float[][] raw = measurements.Select(m => Columns.Read<float>(scored, m)).ToArray();
 float[][] errors = Columns.ReadVectors(scored, "FeatureErrors");
+// The reconstruction is in standardised units; the normalizer's scale and offset (standardised = (x - offset) x scale) bring it back
+// to each measurement's own units, so that a flag reads as "this value, where the model expected that one".
+var standardisation = (NormalizingTransformer.AffineNormalizerModelParameters<ImmutableArray<float>>)((NormalizingTransformer)model.ElementAt(1)).GetNormalizerModelParameters(0);
+float[][] rebuilt = Columns.ReadVectors(scored, "Reconstruction")
+    .Select(row => row.Select((v, j) => v / standardisation.Scale[j] + standardisation.Offset[j]).ToArray()).ToArray();
 float[][] trainingErrors = Columns.ReadVectors(model.Transform(train), "FeatureErrors");
 
 int anomalies = labels.Count(l => l == 1);
@@ -54,11 +61,11 @@ Console.WriteLine($"AUROC {metrics.AreaUnderRocCurve:F4}; {flagged.Count(f => f)
 double[] usual = Enumerable.Range(0, measurements.Length).Select(j => trainingErrors.Average(e => (double)e[j])).ToArray();
 double[] typical = Enumerable.Range(0, measurements.Length).Select(j => Median(Columns.Read<float>(train, measurements[j]))).ToArray();
 Console.WriteLine();
-Console.WriteLine("The 8 highest-scoring test fragments and the measurements that explain them (error as a multiple of its usual size; value against the normal fragments' median):");
+Console.WriteLine("The 8 highest-scoring test fragments and the measurements that explain them (error as a multiple of its usual size: the value, what the autoencoder rebuilt it as, and the normal fragments' median):");
 foreach (int i in Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).Take(8))
 {
     string why = string.Join(", ", Enumerable.Range(0, measurements.Length).OrderByDescending(j => errors[i][j] / usual[j]).Take(3)
-        .Select(j => $"{measurements[j]} x{errors[i][j] / usual[j]:F0} ({raw[j][i]:G4} vs {typical[j]:G4})"));
+        .Select(j => $"{measurements[j]} x{errors[i][j] / usual[j]:F0} ({raw[j][i]:G4}, rebuilt {rebuilt[i][j]:G3}, median {typical[j]:G4})"));
     Console.WriteLine($"  score {scores[i],8:F2}  class {classes[i],-2} {(labels[i] == 1 ? "tableware" : "normal   ")}  {(flagged[i] ? "flagged" : "       ")}  {why}");
 }
 

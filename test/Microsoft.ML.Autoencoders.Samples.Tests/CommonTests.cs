@@ -40,7 +40,35 @@ public sealed class CommonTests
             StringAssert.Contains(line, "samples/s");
         }
 
-        Assert.HasCount(4, lines, "One title line and one line per epoch, nothing else.");
+        Assert.HasCount(4, lines, "One title line and one line per epoch, nothing else, for up to TrainingProgress.PlainLines epochs.");
+    }
+
+    [TestMethod]
+    public void Run_ManyEpochsRedirected_PrintsTheFirstTheLastAndEvenlySpacedOnes()
+    {
+        TextWriter original = Console.Out;
+        using var captured = new StringWriter();
+        Console.SetOut(captured);
+        try
+        {
+            TrainingProgress.Run("Training", progress =>
+            {
+                for (int epoch = 1; epoch <= 1000; epoch++)
+                {
+                    progress.Report(new EpochReport(epoch, 1000, 0.5, null, 1e-3f, 1e6, TimeSpan.FromMilliseconds(epoch)));
+                }
+
+                return 0;
+            });
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+
+        string[] lines = captured.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        int[] epochs = lines.Skip(1).Select(l => int.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1].Split('/')[0])).ToArray();
+        CollectionAssert.AreEqual(new[] { 1 }.Concat(Enumerable.Range(1, 20).Select(k => 50 * k)).ToArray(), epochs, string.Join(", ", epochs));
     }
 
     private sealed class Row
