@@ -94,7 +94,12 @@ public sealed class FitTests
 
         Assert.AreEqual(10, model.Model.CodeNeighbourCount);
         Assert.AreEqual(784, model.Model.ErrorScales!.Count);
-        Assert.AreEqual(0.1, scores.Count(s => s > model.Threshold) / (double)scores.Length, 0.005, "the contamination threshold is learned on the neighbour scores");
+        float[] kept = [.. model.Model.KeptNormalRowScores!];
+        float[] fresh = Columns.Read<float>(model.Transform(mlContext.Data.LoadFromEnumerable(FashionMnist.ReadRows("train", 2400).Skip(800))), "Score");
+        double freshRate = fresh.Count(s => s > model.Threshold) / (double)fresh.Length;
+        Console.WriteLine($"contamination 0.1: {freshRate:P2} of 1,600 new rows flagged, {scores.Count(s => s > model.Threshold) / (double)scores.Length:P2} of the 800 training rows");
+        Assert.AreEqual(0.1, kept.Count(s => s > model.Threshold) / (double)kept.Length, 0.005, "the threshold is the quantile of the kept rows' leave-one-out scores");
+        Assert.IsInRange(0.07, 0.13, freshRate, "new rows like the training rows are flagged at about the contamination");
         Assert.ThrowsExactly<NotSupportedException>(() => model.ExportOnnx(new MemoryStream()));
         string path = Path.Combine(Path.GetTempPath(), $"neighbours-{Guid.NewGuid():N}.zip");
         try

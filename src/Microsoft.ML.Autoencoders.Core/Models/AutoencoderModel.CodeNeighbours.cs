@@ -16,6 +16,14 @@ public sealed partial class AutoencoderModel
     /// </summary>
     public int CodeNeighbourCount => _codeNeighbours?.NeighbourCount ?? 0;
 
+    /// <summary>
+    /// The scores of the normal rows the code neighbours keep, each scored with itself left out of its neighbours, sorted ascending; null when
+    /// <see cref="CodeNeighbourCount"/> is 0. A kept row is its own nearest code, so <see cref="Score(FeatureMatrix)"/> gives it less than a
+    /// new row like it; these are what new normal rows score, and a quantile of them is a threshold for new data (ML.NET's
+    /// <c>Contamination</c> threshold is one).
+    /// </summary>
+    public IReadOnlyList<float>? KeptNormalRowScores => _codeNeighbours?.NormalScores;
+
     /// <summary>The normal rows' codes and part values the score compares against; null when <see cref="CodeNeighbourCount"/> is 0.</summary>
     internal CodeNeighbours? CodeNeighbourReference => _codeNeighbours;
 
@@ -90,6 +98,7 @@ public sealed partial class AutoencoderModel
 
         (float[] codeArray, float[] errorArray, float[]? scaledArray) = sample.Take();
         float[] distances = LeaveOneOutDistances(codeArray, CodeSize, neighbourCount);
+        float[] normalScores = LeaveOneOutScores(errorArray, scaledArray, distances);
         Array.Sort(errorArray);
         Array.Sort(distances);
         if (scaledArray != null)
@@ -97,13 +106,40 @@ public sealed partial class AutoencoderModel
             Array.Sort(scaledArray);
         }
 
-        return new AutoencoderModel(Architecture, _parameters, _errorScales, new CodeNeighbours(neighbourCount, CodeSize, codeArray, errorArray, scaledArray, distances));
+        Array.Sort(normalScores);
+        return new AutoencoderModel(Architecture, _parameters, _errorScales, new CodeNeighbours(neighbourCount, CodeSize, codeArray, errorArray, scaledArray, distances, normalScores));
+    }
+
+    /// <summary>
+    /// Each kept row's score with itself left out of its neighbours, in row order: the sum of the surprises of its error, scaled error and
+    /// leave-one-out distance among the kept rows' values (<paramref name="errors"/>, <paramref name="scaledErrors"/>, <paramref name="distances"/>,
+    /// in row order; their sorted copies are the tables).
+    /// </summary>
+    private static float[] LeaveOneOutScores(float[] errors, float[]? scaledErrors, float[] distances)
+    {
+        float[] sortedErrors = [.. errors], sortedDistances = [.. distances];
+        float[]? sortedScaled = scaledErrors?.ToArray();
+        Array.Sort(sortedErrors);
+        Array.Sort(sortedDistances);
+        if (sortedScaled != null)
+        {
+            Array.Sort(sortedScaled);
+        }
+
+        var scores = new float[errors.Length];
+        for (int r = 0; r < scores.Length; r++)
+        {
+            scores[r] = CodeNeighbours.Surprise(sortedErrors, errors[r]) + CodeNeighbours.Surprise(sortedDistances, distances[r])
+                + (sortedScaled != null ? CodeNeighbours.Surprise(sortedScaled, scaledErrors![r]) : 0f);
+        }
+
+        return scores;
     }
 
     /// <summary>Each code's mean distance to its <paramref name="neighbourCount"/> nearest other codes, in row order.</summary>
     private static float[] LeaveOneOutDistances(float[] codes, int codeSize, int neighbourCount)
     {
-        var reference = new CodeNeighbours(neighbourCount, codeSize, codes, [], null, []);
+        var reference = new CodeNeighbours(neighbourCount, codeSize, codes, [], null, [], []);
         var distances = new float[reference.RowCount];
         WorkerPool.Run((reference.RowCount + BandRows - 1) / BandRows, new LeaveOneOutPass(reference, distances));
         return distances;

@@ -28,8 +28,10 @@ internal sealed class CodeNeighbours
     /// <param name="errors">The normal rows' mean squared errors, sorted ascending.</param>
     /// <param name="scaledErrors">The normal rows' scaled mean squared errors, sorted ascending; null for a model without error scales.</param>
     /// <param name="distances">Each normal row's mean distance to its nearest other normal codes, sorted ascending.</param>
-    public CodeNeighbours(int neighbourCount, int codeSize, float[] codes, float[] errors, float[]? scaledErrors, float[] distances)
+    /// <param name="normalScores">Each normal row's score with itself left out of its neighbours, sorted ascending.</param>
+    public CodeNeighbours(int neighbourCount, int codeSize, float[] codes, float[] errors, float[]? scaledErrors, float[] distances, float[] normalScores)
     {
+        NormalScores = normalScores;
         NeighbourCount = neighbourCount;
         CodeSize = codeSize;
         _codes = codes;
@@ -65,6 +67,9 @@ internal sealed class CodeNeighbours
 
     /// <summary>Each normal row's mean distance to its <see cref="NeighbourCount"/> nearest other normal codes, sorted ascending.</summary>
     public float[] Distances { get; }
+
+    /// <summary>Each normal row's score with itself left out of its neighbours, sorted ascending: what new normal rows score.</summary>
+    public float[] NormalScores { get; }
 
     /// <summary>
     /// The mean Euclidean distance from <paramref name="code"/> to its <see cref="NeighbourCount"/> nearest remembered codes, leaving out

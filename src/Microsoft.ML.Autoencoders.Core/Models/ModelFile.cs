@@ -15,7 +15,7 @@ namespace Microsoft.ML.Autoencoders.Models;
 /// written only for a model with error scales; without them a model is written as before (version 1 or 2), so older readers keep reading it.
 /// Version 4 adds, after the error scales (whose count may then be 0: no scales), the code neighbours: the neighbour count k, the count n of
 /// normal rows, their codes (n times the code size floats), then n sorted mean squared errors, n sorted scaled errors when there are error
-/// scales, and n sorted neighbour distances. It is written only for a model scoring by its code neighbours.
+/// scales, n sorted neighbour distances and the n rows' sorted leave-one-out scores. It is written only for a model scoring by its code neighbours.
 /// A plain autoencoder is still written as version 1, byte for byte as before.
 /// </summary>
 internal static class ModelFile
@@ -94,6 +94,7 @@ internal static class ModelFile
                 }
 
                 WriteFloats(writer, neighbours.Distances);
+                WriteFloats(writer, neighbours.NormalScores);
             }
         }
 
@@ -249,7 +250,8 @@ internal static class ModelFile
         float[] errors = ReadSortedTable(ref reader, rows, "normal errors");
         float[]? scaledErrors = hasScales ? ReadSortedTable(ref reader, rows, "normal scaled errors") : null;
         float[] distances = ReadSortedTable(ref reader, rows, "normal neighbour distances");
-        return new CodeNeighbours(neighbourCount, architecture.CodeSize, codes, errors, scaledErrors, distances);
+        float[] normalScores = ReadSortedTable(ref reader, rows, "normal leave-one-out scores");
+        return new CodeNeighbours(neighbourCount, architecture.CodeSize, codes, errors, scaledErrors, distances, normalScores);
     }
 
     private static float[] ReadSortedTable(ref PayloadReader reader, int rows, string field)

@@ -107,8 +107,8 @@ public sealed partial class AutoencoderEstimator
         /// Catches anomalies the network rebuilds well but encodes far from every normal row (one-class Fashion-MNIST AUROC of a shallow
         /// 784-32 autoencoder with <see cref="ScaleFeatureErrors"/> 92.6 to 93.6 with 20). The model keeps the codes of at most 10,000 training rows
         /// (a seeded sample when there are more), scoring costs one dot product per kept code, and ONNX export is refused. A kept training
-        /// row is its own nearest code, so a <see cref="Contamination"/> threshold learned on the training rows flags a little more of new
-        /// normal rows than the contamination says; <see cref="FalsePositiveRate"/> with validation rows does not have that bias. From 0 (off, the default) to 256; not for variational autoencoders.
+        /// row is its own nearest code, so the <see cref="Contamination"/> threshold is learned on the kept rows' scores with each left out of
+        /// its own neighbours (<see cref="AutoencoderModel.KeptNormalRowScores"/>), which new normal rows match. From 0 (off, the default) to 256; not for variational autoencoders.
         /// </summary>
         public int CodeNeighbours;
 

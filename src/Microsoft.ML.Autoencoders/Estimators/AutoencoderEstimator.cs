@@ -206,7 +206,11 @@ public sealed partial class AutoencoderEstimator : IEstimator<AutoencoderTransfo
             return ScoreQuantile.Of(model.Score(data.Validation!), 1.0 - rate, "validation data");
         }
 
-        float[] scores = data.Rows != null ? model.Score(data.Rows) : ScoreSample.Of(model, data.Stream!, _options.StreamingBlockRows, seed, cancellationToken);
+        // With code neighbours, a kept training row is its own nearest code and scores lower than a new row like it: the threshold comes
+        // from the kept rows' leave-one-out scores instead, which new normal rows match.
+        float[] scores = model.KeptNormalRowScores is IReadOnlyList<float> kept ? [.. kept]
+            : data.Rows != null ? model.Score(data.Rows)
+            : ScoreSample.Of(model, data.Stream!, _options.StreamingBlockRows, seed, cancellationToken);
         return ScoreQuantile.Of(scores, 1.0 - _options.Contamination, "training data");
     }
 

@@ -38,6 +38,15 @@ public sealed class CodeNeighboursTests
             Assert.AreEqual(expected, scores[r], 1e-4 * expected, $"row {r}");
         }
 
+        float[] trainErrors = Plain.Score(Training), trainScaled = basis.Score(Training);
+        float[] expectedKept = Enumerable.Range(0, Training.RowCount).Select(r => (float)(Surprise(normalErrors, trainErrors[r])
+            + Surprise(normalDistances, MeanNearest(codes.AsSpan(r * 3, 3).ToArray(), codes, 5, r)) + (scaled ? Surprise(normalScaled, trainScaled[r]) : 0))).Order().ToArray();
+        float[] kept = [.. model.KeptNormalRowScores!];
+        for (int i = 0; i < kept.Length; i++)
+        {
+            Assert.AreEqual(expectedKept[i], kept[i], 1e-4 * expectedKept[i], $"kept row score {i}: each training row scored with itself left out");
+        }
+
         Assert.AreEqual(5, model.CodeNeighbourCount);
         Assert.AreEqual(0, basis.CodeNeighbourCount, "the original model is unchanged");
         CollectionAssert.AreEqual(basis.Encode(probe).Values.ToArray(), model.Encode(probe).Values.ToArray());
