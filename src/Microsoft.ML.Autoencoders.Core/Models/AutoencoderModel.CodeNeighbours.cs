@@ -149,11 +149,12 @@ public sealed partial class AutoencoderModel
     private void AddNeighbourSurprises(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> codes, int rows, Span<float> scores)
     {
         CodeNeighbours reference = _codeNeighbours!;
+        Span<float> distances = stackalloc float[rows];
+        reference.MeanNeighbourDistances(codes, rows, distances);
         for (int r = 0; r < rows; r++)
         {
             float error = MeanSquaredError(x.Slice(r * InputSize, InputSize), y.Slice(r * InputSize, InputSize));
-            float distance = reference.MeanNeighbourDistance(codes.Slice(r * CodeSize, CodeSize));
-            float score = CodeNeighbours.Surprise(reference.Errors, error) + CodeNeighbours.Surprise(reference.Distances, distance);
+            float score = CodeNeighbours.Surprise(reference.Errors, error) + CodeNeighbours.Surprise(reference.Distances, distances[r]);
             if (reference.ScaledErrors != null)
             {
                 score += CodeNeighbours.Surprise(reference.ScaledErrors, scores[r]);
@@ -179,11 +180,8 @@ public sealed partial class AutoencoderModel
         public void Execute(int index)
         {
             int start = index * BandRows;
-            int end = Math.Min(start + BandRows, distances.Length);
-            for (int r = start; r < end; r++)
-            {
-                distances[r] = reference.MeanNeighbourDistance(reference.Codes.Slice(r * reference.CodeSize, reference.CodeSize), r);
-            }
+            int count = Math.Min(BandRows, distances.Length - start);
+            reference.MeanNeighbourDistances(reference.Codes.Slice(start * reference.CodeSize, count * reference.CodeSize), count, distances.AsSpan(start, count), firstSkipRow: start);
         }
     }
 }

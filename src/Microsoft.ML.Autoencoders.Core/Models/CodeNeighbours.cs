@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Numerics;
 using System.Numerics.Tensors;
+using Microsoft.ML.Autoencoders.Kernels;
 
 namespace Microsoft.ML.Autoencoders.Models;
 
@@ -19,8 +22,12 @@ internal sealed class CodeNeighbours
     /// </summary>
     public const int MaxReferenceRows = 10_000;
 
+    /// <summary>Remembered rows per packed tile: a band's dot products with one tile stay in cache (128 x 2,048 floats, 1 MB).</summary>
+    private const int TileRows = 2048;
+
     private readonly float[] _codes;
     private readonly float[] _codeNorms;
+    private readonly PackedMatrix[] _tiles;
 
     /// <param name="neighbourCount">How many nearest normal codes a row's distance averages over.</param>
     /// <param name="codeSize">Values per code.</param>
@@ -44,6 +51,13 @@ internal sealed class CodeNeighbours
         {
             ReadOnlySpan<float> code = codes.AsSpan(r * codeSize, codeSize);
             _codeNorms[r] = TensorPrimitives.Dot(code, code);
+        }
+
+        _tiles = new PackedMatrix[(rows + TileRows - 1) / TileRows];
+        for (int t = 0; t < _tiles.Length; t++)
+        {
+            int count = Math.Min(TileRows, rows - t * TileRows);
+            _tiles[t] = new PackedMatrix(codes.AsSpan(t * TileRows * codeSize, count * codeSize), codeSize, count, transposed: true);
         }
     }
 
@@ -72,53 +86,99 @@ internal sealed class CodeNeighbours
     public float[] NormalScores { get; }
 
     /// <summary>
-    /// The mean Euclidean distance from <paramref name="code"/> to its <see cref="NeighbourCount"/> nearest remembered codes, leaving out
-    /// remembered row <paramref name="skipRow"/> (-1 leaves none out). Allocation-free.
+    /// Writes into <paramref name="distances"/> the mean Euclidean distance from each of the <paramref name="rows"/> codes in
+    /// <paramref name="codes"/> to its <see cref="NeighbourCount"/> nearest remembered codes. When <paramref name="firstSkipRow"/> is 0 or more,
+    /// the codes are remembered rows themselves, from that one on, and each leaves itself out. The dot products come from the GEMM against
+    /// the remembered codes, packed once in tiles of <see cref="TileRows"/>; the buffers are rented, so a warm call allocates nothing.
     /// </summary>
-    public float MeanNeighbourDistance(ReadOnlySpan<float> code, int skipRow = -1) =>
-        MeanNeighbourDistance(code, _codes, _codeNorms, NeighbourCount, skipRow);
-
-    /// <summary>
-    /// The mean Euclidean distance from <paramref name="code"/> to its <paramref name="neighbourCount"/> nearest rows of
-    /// <paramref name="codes"/> (whose squared norms are <paramref name="codeNorms"/>), leaving out row <paramref name="skipRow"/>.
-    /// </summary>
-    public static float MeanNeighbourDistance(ReadOnlySpan<float> code, ReadOnlySpan<float> codes, ReadOnlySpan<float> codeNorms, int neighbourCount, int skipRow)
+    public void MeanNeighbourDistances(ReadOnlySpan<float> codes, int rows, Span<float> distances, int firstSkipRow = -1)
     {
-        int codeSize = code.Length;
-        Span<float> nearest = stackalloc float[neighbourCount];
-        nearest.Fill(float.PositiveInfinity);
-        float worst = float.PositiveInfinity;
-        float norm = TensorPrimitives.Dot(code, code);
-        for (int r = 0; r < codeNorms.Length; r++)
+        int k = NeighbourCount;
+        float[] dots = ArrayPool<float>.Shared.Rent(rows * Math.Min(TileRows, RowCount));
+        float[] nearest = ArrayPool<float>.Shared.Rent(rows * k);
+        try
         {
-            if (r == skipRow)
+            nearest.AsSpan(0, rows * k).Fill(float.PositiveInfinity);
+            int start = 0;
+            foreach (PackedMatrix tile in _tiles)
             {
-                continue;
+                int count = tile.N;
+                Span<float> tileDots = dots.AsSpan(0, rows * count);
+                Gemm.Multiply(rows, codes[..(rows * CodeSize)], false, tile, tileDots);
+                for (int i = 0; i < rows; i++)
+                {
+                    // |q - r|^2 = |q|^2 + (|r|^2 - 2 q.r): |q|^2 is the same for every r, so the nearest are found without it.
+                    Span<float> partial = tileDots.Slice(i * count, count);
+                    TensorPrimitives.MultiplyAdd(partial, -2f, _codeNorms.AsSpan(start, count), partial);
+                    int skip = firstSkipRow + i - start;
+                    if (firstSkipRow >= 0 && (uint)skip < (uint)count)
+                    {
+                        partial[skip] = float.PositiveInfinity;
+                    }
+
+                    KeepSmallest(partial, nearest.AsSpan(i * k, k));
+                }
+
+                start += count;
             }
 
-            // Squared distance as |a|^2 + |b|^2 - 2 a.b: one dot product per remembered code.
-            float squared = norm + codeNorms[r] - 2 * TensorPrimitives.Dot(code, codes.Slice(r * codeSize, codeSize));
-            if (squared < worst)
+            for (int i = 0; i < rows; i++)
             {
-                int i = neighbourCount - 1;
-                while (i > 0 && nearest[i - 1] > squared)
+                ReadOnlySpan<float> code = codes.Slice(i * CodeSize, CodeSize);
+                float norm = TensorPrimitives.Dot(code, code);
+                float sum = 0;
+                foreach (float partial in nearest.AsSpan(i * k, k))
                 {
-                    nearest[i] = nearest[i - 1];
+                    sum += MathF.Sqrt(MathF.Max(norm + partial, 0));
+                }
+
+                distances[i] = sum / k;
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(dots);
+            ArrayPool<float>.Shared.Return(nearest);
+        }
+    }
+
+    /// <summary>
+    /// Merges <paramref name="values"/> into <paramref name="smallest"/>, which holds the smallest seen so far in ascending order. Once it is
+    /// full, few values beat its largest: whole vectors of values are skipped with one comparison, and only a vector holding a smaller
+    /// value is merged one value at a time.
+    /// </summary>
+    private static void KeepSmallest(ReadOnlySpan<float> values, Span<float> smallest)
+    {
+        int width = Vector<float>.Count, j = 0;
+        for (; j + width <= values.Length; j += width)
+        {
+            if (Vector.LessThanAny(new Vector<float>(values.Slice(j, width)), new Vector<float>(smallest[^1])))
+            {
+                Merge(values.Slice(j, width), smallest);
+            }
+        }
+
+        Merge(values[j..], smallest);
+    }
+
+    /// <summary>Inserts each of <paramref name="values"/> smaller than the largest of <paramref name="smallest"/> in its place.</summary>
+    private static void Merge(ReadOnlySpan<float> values, Span<float> smallest)
+    {
+        int last = smallest.Length - 1;
+        foreach (float value in values)
+        {
+            if (value < smallest[last])
+            {
+                int i = last;
+                while (i > 0 && smallest[i - 1] > value)
+                {
+                    smallest[i] = smallest[i - 1];
                     i--;
                 }
 
-                nearest[i] = squared;
-                worst = nearest[neighbourCount - 1];
+                smallest[i] = value;
             }
         }
-
-        float sum = 0;
-        foreach (float squared in nearest)
-        {
-            sum += MathF.Sqrt(MathF.Max(squared, 0));
-        }
-
-        return sum / neighbourCount;
     }
 
     /// <summary>
