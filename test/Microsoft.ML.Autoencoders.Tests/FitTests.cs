@@ -69,17 +69,7 @@ public sealed class FitTests
         Assert.AreEqual(784, model.Model.ErrorScales!.Count);
         Assert.AreEqual(1.0, scores.Average(), 0.02, "each feature's error divided by its training mean averages to about 1");
         Assert.AreEqual(0.1, scores.Count(s => s > model.Threshold) / (double)scores.Length, 0.005, "the contamination threshold is learned on the scaled scores");
-        string path = Path.Combine(Path.GetTempPath(), $"scaled-{Guid.NewGuid():N}.zip");
-        try
-        {
-            mlContext.Autoencoders.SaveModel(model, data.Schema, path);
-            ITransformer loaded = mlContext.Autoencoders.LoadModel(path, out _);
-            CollectionAssert.AreEqual(scores, Columns.Read<float>(loaded.Transform(data), "Score"));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        AssertSavedModelScoresTheSame(mlContext, model, data, scores);
     }
 
     [TestMethod]
@@ -101,17 +91,7 @@ public sealed class FitTests
         Assert.AreEqual(0.1, kept.Count(s => s > model.Threshold) / (double)kept.Length, 0.005, "the threshold is the quantile of the kept rows' leave-one-out scores");
         Assert.IsInRange(0.07, 0.13, freshRate, "new rows like the training rows are flagged at about the contamination");
         Assert.ThrowsExactly<NotSupportedException>(() => model.ExportOnnx(new MemoryStream()));
-        string path = Path.Combine(Path.GetTempPath(), $"neighbours-{Guid.NewGuid():N}.zip");
-        try
-        {
-            mlContext.Autoencoders.SaveModel(model, data.Schema, path);
-            ITransformer loaded = mlContext.Autoencoders.LoadModel(path, out _);
-            CollectionAssert.AreEqual(scores, Columns.Read<float>(loaded.Transform(data), "Score"));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        AssertSavedModelScoresTheSame(mlContext, model, data, scores);
     }
 
     [TestMethod]
@@ -239,5 +219,21 @@ public sealed class FitTests
         Assert.AreEqual("Contamination", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => mlContext.Autoencoders.Autoencoder(contamination: 1.5f)).ParamName);
         Assert.AreEqual("Epochs", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => mlContext.Autoencoders.Autoencoder(epochs: 0)).ParamName);
         Assert.ThrowsExactly<ArgumentException>(() => mlContext.Autoencoders.Autoencoder(new AutoencoderEstimator.Options { EncodedColumnName = "Score" }));
+    }
+
+    /// <summary>Saves <paramref name="model"/> as a pipeline file, loads it, and checks it gives <paramref name="data"/> the same scores bit for bit.</summary>
+    private static void AssertSavedModelScoresTheSame(MLContext mlContext, AutoencoderTransformer model, IDataView data, float[] scores)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"fit-test-{Guid.NewGuid():N}.zip");
+        try
+        {
+            mlContext.Autoencoders.SaveModel(model, data.Schema, path);
+            ITransformer loaded = mlContext.Autoencoders.LoadModel(path, out _);
+            CollectionAssert.AreEqual(scores, Columns.Read<float>(loaded.Transform(data), "Score"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }
