@@ -1,5 +1,7 @@
 using Microsoft.ML.Autoencoders.Backends;
+using TorchSharp;
 using TorchSharp.Modules;
+using static Microsoft.ML.Autoencoders.Modules.TorchConstants;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 using static TorchSharp.torch.nn.functional;
@@ -45,16 +47,18 @@ internal sealed class DenseAutoencoder : AutoencoderModule
         Tensor loss = Reconstruction(logits, clean, Reduction.Mean);
         Tensor code = encoderOutputs[_codeLayer];
         long rows = clean.shape[0];
+        // Every number below is a Scalar made with using, which keeps it alive while libtorch reads it (see TorchConstants).
         if (_options.CodeL1Penalty > 0f)
         {
-            loss += _options.CodeL1Penalty / rows * code.abs().sum();
+            using Scalar weight = (_options.CodeL1Penalty / rows).ToScalar();
+            loss += weight * code.abs().sum();
         }
 
         if (_options.SparsityPenalty > 0f)
         {
-            double target = _options.SparsityTarget;
-            Tensor rho = code.mean([0]).clamp(1e-6, 1 - 1e-6);
-            loss += _options.SparsityPenalty * (target * (target / rho).log() + (1 - target) * ((1 - target) / (1 - rho)).log()).sum();
+            using Scalar target = _options.SparsityTarget.ToScalar(), complement = (1.0 - _options.SparsityTarget).ToScalar(), weight = _options.SparsityPenalty.ToScalar();
+            Tensor rho = code.mean([0]).clamp(SparsityFloor, SparsityCeiling);
+            loss += weight * (target * (target / rho).log() + complement * (complement / (One - rho)).log()).sum();
         }
 
         if (_options.ContractivePenalty > 0f)
@@ -64,7 +68,8 @@ internal sealed class DenseAutoencoder : AutoencoderModule
             {
                 Tensor slope = ActivationFunctions.Slope(_architecture.ActivationOf(i), encoderOutputs[i]);
                 Tensor columnNorms = _mappings[2 * i].Parameter.square().sum([1]);
-                loss += _options.ContractivePenalty / rows * (slope.square() * columnNorms).sum();
+                using Scalar weight = (_options.ContractivePenalty / rows).ToScalar();
+                loss += weight * (slope.square() * columnNorms).sum();
             }
         }
 

@@ -1,5 +1,7 @@
 using Microsoft.ML.Autoencoders.Backends;
 using TorchSharp.Modules;
+using TorchSharp;
+using static Microsoft.ML.Autoencoders.Modules.TorchConstants;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 using static TorchSharp.torch.nn.functional;
@@ -44,8 +46,9 @@ internal sealed class VariationalAutoencoder : AutoencoderModule
     public override Tensor TrainingLoss(Tensor input, Tensor clean)
     {
         (Tensor mean, Tensor logVariance) = Encode(input);
-        Tensor z = mean + (0.5 * logVariance).exp() * randn_like(mean);
-        return NegativeElbo(Decode(z), clean, mean, logVariance) / clean.shape[0];
+        Tensor z = mean + (OneHalf * logVariance).exp() * randn_like(mean);
+        using Scalar rows = clean.shape[0].ToScalar(); // kept alive while libtorch reads it (see TorchConstants)
+        return NegativeElbo(Decode(z), clean, mean, logVariance) / rows;
     }
 
     public override Tensor EvaluationLoss(Tensor clean)
@@ -64,7 +67,7 @@ internal sealed class VariationalAutoencoder : AutoencoderModule
 
         Tensor head = encoder[last].forward(x);
         int latent = _architecture.CodeSize;
-        return (head.narrow(1, 0, latent), head.narrow(1, latent, latent).clamp(-VariationalCode.LogVarianceLimit, VariationalCode.LogVarianceLimit));
+        return (head.narrow(1, 0, latent), head.narrow(1, latent, latent).clamp(LogVarianceFloor, LogVarianceCeiling));
     }
 
     /// <summary>The decoder's output pre-activation (logits for a Bernoulli decoder).</summary>
@@ -82,10 +85,12 @@ internal sealed class VariationalAutoencoder : AutoencoderModule
     /// <summary>The summed negative ELBO of the batch, with the KL term weighted.</summary>
     private Tensor NegativeElbo(Tensor logits, Tensor clean, Tensor mean, Tensor logVariance)
     {
+        // Every number below is a Scalar made with using, or a TorchConstants one, so that it lives while libtorch reads it.
+        using Scalar normalizer = (0.5 * Math.Log(2 * Math.PI) * clean.numel()).ToScalar(), klWeight = _options.KlWeight.ToScalar();
         Tensor reconstruction = _bernoulli
             ? binary_cross_entropy_with_logits(logits, clean, reduction: Reduction.Sum)
-            : 0.5 * (ActivationFunctions.Apply(_architecture.OutputActivation, logits) - clean).square().sum() + 0.5 * Math.Log(2 * Math.PI) * clean.numel();
-        Tensor kl = 0.5 * (mean.square() + logVariance.exp() - 1 - logVariance).sum();
-        return reconstruction + _options.KlWeight * kl;
+            : OneHalf * (ActivationFunctions.Apply(_architecture.OutputActivation, logits) - clean).square().sum() + normalizer;
+        Tensor kl = OneHalf * (mean.square() + logVariance.exp() - One - logVariance).sum();
+        return reconstruction + klWeight * kl;
     }
 }

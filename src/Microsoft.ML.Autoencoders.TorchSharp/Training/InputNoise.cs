@@ -35,15 +35,17 @@ internal sealed class InputNoise : IDisposable
     /// <summary>A corrupted copy of the batch <paramref name="clean"/>.</summary>
     public Tensor Apply(Tensor clean)
     {
+        // Scalars made with using live while libtorch reads them (see Modules/TorchConstants).
+        using Scalar level = _level.ToScalar(), half = (0.5 * _level).ToScalar();
         switch (_kind)
         {
             case NoiseKind.Gaussian:
-                return clean + _level * randn_like(clean);
+                return clean + level * randn_like(clean);
             case NoiseKind.Masking:
-                return clean * rand_like(clean).ge(_level).to_type(ScalarType.Float32);
+                return clean * rand_like(clean).ge(level).to_type(ScalarType.Float32);
             case NoiseKind.SaltAndPepper:
                 Tensor u = rand_like(clean);
-                return where(u.lt(0.5 * _level), _minimum!.expand_as(clean), where(u.lt(_level), _maximum!.expand_as(clean), clean));
+                return where(u.lt(half), _minimum!.expand_as(clean), where(u.lt(level), _maximum!.expand_as(clean), clean));
             default:
                 return clean;
         }
