@@ -13,7 +13,7 @@ namespace Microsoft.ML.Autoencoders.Models;
 /// </summary>
 internal sealed class CodeNeighbours
 {
-    /// <summary>The most neighbours a score may average over: the running k smallest distances live on the stack.</summary>
+    /// <summary>The most neighbours a score may average over.</summary>
     public const int MaxNeighbourCount = 256;
 
     /// <summary>
@@ -38,13 +38,13 @@ internal sealed class CodeNeighbours
     /// <param name="normalScores">Each normal row's score with itself left out of its neighbours, sorted ascending.</param>
     public CodeNeighbours(int neighbourCount, int codeSize, float[] codes, float[] errors, float[]? scaledErrors, float[] distances, float[] normalScores)
     {
-        NormalScores = normalScores;
         NeighbourCount = neighbourCount;
         CodeSize = codeSize;
         _codes = codes;
         Errors = errors;
         ScaledErrors = scaledErrors;
         Distances = distances;
+        NormalScores = normalScores;
         int rows = codes.Length / codeSize;
         _codeNorms = new float[rows];
         for (int r = 0; r < rows; r++)
