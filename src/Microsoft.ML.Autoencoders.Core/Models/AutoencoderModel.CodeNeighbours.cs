@@ -96,53 +96,28 @@ public sealed partial class AutoencoderModel
             throw new ArgumentException($"There are {rows} normal rows; scoring by {neighbourCount} code neighbours needs more than {neighbourCount}, since each normal row is measured against the others.", name);
         }
 
-        (float[] codeArray, float[] errorArray, float[]? scaledArray) = sample.Take();
-        float[] distances = LeaveOneOutDistances(codeArray, CodeSize, neighbourCount);
-        float[] normalScores = LeaveOneOutScores(errorArray, scaledArray, distances);
-        Array.Sort(errorArray);
-        Array.Sort(distances);
-        if (scaledArray != null)
+        (float[] codes, float[] errors, float[]? scaledErrors) = sample.Take();
+        var search = new NearestCodes(codes, CodeSize);
+        float[] distances = search.LeaveOneOutDistances(neighbourCount);
+        // The tables are the parts' sorted values; each kept row's leave-one-out score looks its own parts up in them.
+        float[] errorTable = Sorted(errors), distanceTable = Sorted(distances);
+        float[]? scaledTable = scaledErrors != null ? Sorted(scaledErrors) : null;
+        var normalScores = new float[errors.Length];
+        for (int r = 0; r < normalScores.Length; r++)
         {
-            Array.Sort(scaledArray);
+            normalScores[r] = CodeNeighbours.Score(errorTable, scaledTable, distanceTable, errors[r], scaledErrors?[r] ?? 0f, distances[r]);
         }
 
         Array.Sort(normalScores);
-        return new AutoencoderModel(Architecture, _parameters, _errorScales, new CodeNeighbours(neighbourCount, CodeSize, codeArray, errorArray, scaledArray, distances, normalScores));
+        return new AutoencoderModel(Architecture, _parameters, _errorScales, new CodeNeighbours(neighbourCount, search, errorTable, scaledTable, distanceTable, normalScores));
     }
 
-    /// <summary>
-    /// Each kept row's score with itself left out of its neighbours, in row order: the sum of the surprises of its error, scaled error and
-    /// leave-one-out distance among the kept rows' values (<paramref name="errors"/>, <paramref name="scaledErrors"/>, <paramref name="distances"/>,
-    /// in row order; their sorted copies are the tables).
-    /// </summary>
-    private static float[] LeaveOneOutScores(float[] errors, float[]? scaledErrors, float[] distances)
+    /// <summary>A sorted copy of <paramref name="values"/>.</summary>
+    private static float[] Sorted(float[] values)
     {
-        float[] sortedErrors = [.. errors], sortedDistances = [.. distances];
-        float[]? sortedScaled = scaledErrors?.ToArray();
-        Array.Sort(sortedErrors);
-        Array.Sort(sortedDistances);
-        if (sortedScaled != null)
-        {
-            Array.Sort(sortedScaled);
-        }
-
-        var scores = new float[errors.Length];
-        for (int r = 0; r < scores.Length; r++)
-        {
-            scores[r] = CodeNeighbours.Surprise(sortedErrors, errors[r]) + CodeNeighbours.Surprise(sortedDistances, distances[r])
-                + (sortedScaled != null ? CodeNeighbours.Surprise(sortedScaled, scaledErrors![r]) : 0f);
-        }
-
-        return scores;
-    }
-
-    /// <summary>Each code's mean distance to its <paramref name="neighbourCount"/> nearest other codes, in row order.</summary>
-    private static float[] LeaveOneOutDistances(float[] codes, int codeSize, int neighbourCount)
-    {
-        var reference = new CodeNeighbours(neighbourCount, codeSize, codes, [], null, [], []);
-        var distances = new float[reference.RowCount];
-        WorkerPool.Run((reference.RowCount + BandRows - 1) / BandRows, new LeaveOneOutPass(reference, distances));
-        return distances;
+        float[] sorted = [.. values];
+        Array.Sort(sorted);
+        return sorted;
     }
 
     /// <summary>Replaces each row's (scaled) mean squared error in <paramref name="scores"/> by the sum of its parts' surprises.</summary>
@@ -153,14 +128,9 @@ public sealed partial class AutoencoderModel
         reference.MeanNeighbourDistances(codes, rows, distances);
         for (int r = 0; r < rows; r++)
         {
+            // scores[r] holds the network's score so far: the scaled mean squared error when the model has error scales.
             float error = MeanSquaredError(x.Slice(r * InputSize, InputSize), y.Slice(r * InputSize, InputSize));
-            float score = CodeNeighbours.Surprise(reference.Errors, error) + CodeNeighbours.Surprise(reference.Distances, distances[r]);
-            if (reference.ScaledErrors != null)
-            {
-                score += CodeNeighbours.Surprise(reference.ScaledErrors, scores[r]);
-            }
-
-            scores[r] = score;
+            scores[r] = reference.Score(error, scores[r], distances[r]);
         }
     }
 
@@ -172,16 +142,5 @@ public sealed partial class AutoencoderModel
     {
         float distance = TensorPrimitives.Distance(x, y);
         return distance * distance / InputSize;
-    }
-
-    /// <summary>One band of normal rows' leave-one-out neighbour distances per task.</summary>
-    private sealed class LeaveOneOutPass(CodeNeighbours reference, float[] distances) : IParallelWork
-    {
-        public void Execute(int index)
-        {
-            int start = index * BandRows;
-            int count = Math.Min(BandRows, distances.Length - start);
-            reference.MeanNeighbourDistances(reference.Codes.Slice(start * reference.CodeSize, count * reference.CodeSize), count, distances.AsSpan(start, count), firstSkipRow: start);
-        }
     }
 }

@@ -251,7 +251,7 @@ internal static class ModelFile
         float[]? scaledErrors = hasScales ? ReadSortedTable(ref reader, rows, "normal scaled errors") : null;
         float[] distances = ReadSortedTable(ref reader, rows, "normal neighbour distances");
         float[] normalScores = ReadSortedTable(ref reader, rows, "normal leave-one-out scores");
-        return new CodeNeighbours(neighbourCount, architecture.CodeSize, codes, errors, scaledErrors, distances, normalScores);
+        return new CodeNeighbours(neighbourCount, new NearestCodes(codes, architecture.CodeSize), errors, scaledErrors, distances, normalScores);
     }
 
     private static float[] ReadSortedTable(ref PayloadReader reader, int rows, string field)
