@@ -29,13 +29,7 @@ internal abstract class AutoencoderModule(string name) : nn.Module<Tensor, Tenso
     public abstract Tensor EvaluationLoss(Tensor clean);
 
     /// <summary>Sets every parameter from the engine's parameter vector.</summary>
-    public void ImportParameters(ReadOnlySpan<float> parameters)
-    {
-        foreach (ParameterMapping mapping in Mappings)
-        {
-            mapping.Import(parameters);
-        }
-    }
+    public void ImportParameters(ReadOnlySpan<float> parameters) => ParameterMapping.ImportAll(Mappings, parameters);
 
     /// <summary>Disposes of the parameter handles the mappings took, then of the module.</summary>
     protected override void Dispose(bool disposing)
@@ -52,11 +46,5 @@ internal abstract class AutoencoderModule(string name) : nn.Module<Tensor, Tenso
     }
 
     /// <summary>Writes every parameter into the engine's parameter vector.</summary>
-    public void ExportParameters(float[] parameters)
-    {
-        foreach (ParameterMapping mapping in Mappings)
-        {
-            mapping.Export(parameters);
-        }
-    }
+    public void ExportParameters(float[] parameters) => ParameterMapping.ExportAll(Mappings, parameters);
 }

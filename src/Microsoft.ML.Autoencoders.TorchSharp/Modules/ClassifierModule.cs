@@ -76,29 +76,15 @@ internal sealed class ClassifierModule : Module<Tensor, Tensor>
     /// <summary>Sets every parameter from the engine's two vectors.</summary>
     public void ImportParameters(ReadOnlySpan<float> encoderParameters, ReadOnlySpan<float> headParameters)
     {
-        foreach (ParameterMapping mapping in _encoderMappings)
-        {
-            mapping.Import(encoderParameters);
-        }
-
-        foreach (ParameterMapping mapping in _headMappings)
-        {
-            mapping.Import(headParameters);
-        }
+        ParameterMapping.ImportAll(_encoderMappings, encoderParameters);
+        ParameterMapping.ImportAll(_headMappings, headParameters);
     }
 
     /// <summary>Writes every parameter into the engine's two vectors.</summary>
     public void ExportParameters(float[] encoderParameters, float[] headParameters)
     {
-        foreach (ParameterMapping mapping in _encoderMappings)
-        {
-            mapping.Export(encoderParameters);
-        }
-
-        foreach (ParameterMapping mapping in _headMappings)
-        {
-            mapping.Export(headParameters);
-        }
+        ParameterMapping.ExportAll(_encoderMappings, encoderParameters);
+        ParameterMapping.ExportAll(_headMappings, headParameters);
     }
 
     /// <summary>Disposes of the parameter handles the mappings took, then of the module.</summary>

@@ -45,6 +45,24 @@ internal sealed record ParameterMapping(Parameter Parameter, int Offset, long[] 
         return (layers, mappings);
     }
 
+    /// <summary>Copies every one of <paramref name="mappings"/>' engine values from <paramref name="parameters"/> into its TorchSharp tensor.</summary>
+    public static void ImportAll(IEnumerable<ParameterMapping> mappings, ReadOnlySpan<float> parameters)
+    {
+        foreach (ParameterMapping mapping in mappings)
+        {
+            mapping.Import(parameters);
+        }
+    }
+
+    /// <summary>Writes every one of <paramref name="mappings"/>' TorchSharp tensors into <paramref name="parameters"/> in the engine's layout.</summary>
+    public static void ExportAll(IEnumerable<ParameterMapping> mappings, float[] parameters)
+    {
+        foreach (ParameterMapping mapping in mappings)
+        {
+            mapping.Export(parameters);
+        }
+    }
+
     /// <summary>Copies this parameter's engine values from <paramref name="parameters"/> into the TorchSharp tensor.</summary>
     public void Import(ReadOnlySpan<float> parameters)
     {
